@@ -1,0 +1,5 @@
+"""``python -m wpmigrate``."""
+
+from wpmigrate.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Content cleaning: transforms from WordPress's stored content to clean HTML."""
