@@ -1,0 +1,122 @@
+"""The command line: parse options, make one library call, map errors to exit codes.
+
+Only this module imports click.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+
+import click
+
+from wpmigrate import __version__
+from wpmigrate.convert import ConvertOptions, convert
+from wpmigrate.diagnostics import Diagnostics
+from wpmigrate.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, WpmigrateError
+from wpmigrate.pii import DEFAULT_SALT, MODES
+from wpmigrate.writers import FORMATS
+
+SHOWN_DIAGNOSTICS = 10
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="wpmigrate")
+@click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Get a blog out of WordPress: convert WXR exports to JSON, Markdown or SQL.
+
+    \b
+    Example:
+      wpmigrate convert mysite.WordPress.2024-01-01.xml
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--to", "to", type=click.Choice(sorted(FORMATS)), default="json", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", metavar="PATH", help="Output path; '-' for stdout. Default: the input's name.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output.")
+@click.option("--recover", is_flag=True, help="Salvage every complete item from a damaged file.")
+@click.option("--pii", type=click.Choice(MODES), default="keep", show_default=True,
+              help="Commenters' e-mails and IPs: keep them, replace them by a salted hash, or drop them.")
+@click.option("--pii-salt", default=DEFAULT_SALT, show_default=True, metavar="TEXT",
+              help="Salt for --pii hash; set your own to make hashes unguessable.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_context
+def convert_command(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, **options) -> None:
+    """Convert an export (several INPUTs: the parts of one split export).
+
+    INPUT is a .xml, .xml.gz or .zip file, or '-' for standard input.
+
+    \b
+    Examples:
+      wpmigrate convert export.xml                 # writes export.json
+      wpmigrate convert export.xml --to ndjson -o - | head
+      wpmigrate convert site.000.xml site.001.xml  # a split export
+      wpmigrate convert damaged.xml --recover
+    """
+    diagnostics = Diagnostics()
+
+    def run() -> None:
+        result = convert(list(inputs), ConvertOptions(**options), diagnostics)
+        if not quiet:
+            _report(diagnostics)
+            click.echo(result.summary(), err=True)
+
+    _run(ctx, run, diagnostics, quiet)
+
+
+cli.add_command(convert_command, name="convert")
+
+
+def _report(diagnostics: Diagnostics) -> None:
+    """The first few warnings and errors, then how many more there were."""
+    shown = 0
+    for diagnostic in diagnostics:
+        if diagnostic.severity == "info":
+            continue
+        if shown == SHOWN_DIAGNOSTICS:
+            rest = diagnostics.warnings + diagnostics.errors - shown
+            click.echo(f"... and {rest} more", err=True)
+            return
+        where = diagnostic.where()
+        click.echo(f"{diagnostic.severity}: {where + ': ' if where else ''}{diagnostic.message}", err=True)
+        shown += 1
+
+
+def _run(ctx: click.Context, action: Callable[[], None], diagnostics: Diagnostics, quiet: bool) -> None:
+    """Run ``action``, turning every failure into a message and an exit code."""
+    try:
+        action()
+    except WpmigrateError as error:
+        if not quiet:
+            _report(diagnostics)
+        click.echo(f"wpmigrate: error: {error}", err=True)
+        ctx.exit(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo("wpmigrate: interrupted", err=True)
+        ctx.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        ctx.exit(EXIT_OUTPUT)
+    except MemoryError:
+        click.echo("wpmigrate: error: out of memory", err=True)
+        ctx.exit(EXIT_INPUT)
+    except Exception:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if ctx.obj.get("debug"):
+            traceback.print_exc()
+        else:
+            click.echo(
+                "wpmigrate: internal error (a bug): run again with --debug for details and report it",
+                err=True,
+            )
+        ctx.exit(EXIT_INTERNAL)
+
+
+def main() -> None:
+    cli(prog_name="wpmigrate")

@@ -1,0 +1,51 @@
+"""Writing output files safely: never over an existing file without ``force``,
+never a half-written file under the final name."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
+
+from wpmigrate.errors import OutputError
+
+
+def check_writable(path: str, force: bool) -> None:
+    """Fail early, before any work, if ``path`` exists and ``force`` is off."""
+    if path != "-" and os.path.lexists(path) and not force:
+        raise OutputError(f"{path}: already exists", hint="pass --force to overwrite it, or choose -o PATH")
+
+
+@contextmanager
+def atomic_file(path: str, force: bool) -> Iterator[BinaryIO]:
+    """A binary file that appears at ``path`` only once fully written."""
+    if path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    check_writable(path, force)
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temp = tempfile.mkstemp(prefix=".wpmigrate-", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write there ({exc.strerror})") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
+        os.replace(temp, path)
+    except OSError as exc:
+        _remove(temp)
+        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+    except BaseException:
+        _remove(temp)
+        raise
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

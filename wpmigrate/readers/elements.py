@@ -1,0 +1,421 @@
+"""Turn parsed WXR elements into model objects.
+
+Elements are matched by namespace URI, never by prefix: ``wp`` means any URI
+of the form ``http(s)://wordpress.org/export/1.x/``, whatever prefix the file
+binds it to. Values are read as WordPress writes them (CDATA or not, one or
+several CDATA sections, with stray whitespace around ids and slugs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from wpmigrate import identity
+from wpmigrate.diagnostics import Diagnostics
+from wpmigrate.model import Author, Comment, Commenter, Content, Meta, Post, Site, Term, TermRef
+from wpmigrate.readers import phpserial
+
+WP = "wp"
+EXCERPT = "excerpt"
+CONTENT = "content"
+DC = "dc"
+RSS = ""  # no namespace
+OTHER = "other"
+
+_WP_NS = re.compile(r"https?://wordpress\.org/export/1\.\d+/")
+_EXCERPT_NS = re.compile(r"https?://wordpress\.org/export/1\.\d+/excerpt/")
+_CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+_DC_NS = "http://purl.org/dc/elements/1.1/"
+_ZERO_DATE = "0000-00-00 00:00:00"
+_COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash", "post-trashed": "trash"}
+
+_tag_cache: dict[str, tuple[str, str]] = {}
+
+
+def classify(tag: str) -> tuple[str, str]:
+    """``(kind, local name)`` of a tag in Clark notation, e.g. ``("wp", "post_id")``."""
+    found = _tag_cache.get(tag)
+    if found is None:
+        found = _classify(tag)
+        if len(_tag_cache) < 4096:
+            _tag_cache[tag] = found
+    return found
+
+
+def _classify(tag: str) -> tuple[str, str]:
+    if not tag.startswith("{"):
+        return RSS, tag
+    uri, local = tag[1:].split("}", 1)
+    if _WP_NS.fullmatch(uri):
+        return WP, local
+    if _EXCERPT_NS.fullmatch(uri):
+        return EXCERPT, local
+    if uri == _CONTENT_NS:
+        return CONTENT, local
+    if uri == _DC_NS:
+        return DC, local
+    return OTHER, local
+
+
+def text_of(element: etree._Element) -> str:
+    """All text of an element: CDATA sections joined, child markup flattened."""
+    if len(element):
+        return "".join(element.itertext())
+    return element.text or ""
+
+
+def children(element: etree._Element) -> Iterable[tuple[str, str, etree._Element]]:
+    """``(kind, local, child)`` for each child element (comments skipped)."""
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            kind, local = classify(tag)
+            yield kind, local, child
+
+
+def wp_fields(element: etree._Element) -> dict[str, str]:
+    """The stripped text of each ``wp:`` child, first occurrence wins."""
+    fields: dict[str, str] = {}
+    for kind, local, child in children(element):
+        if kind == WP and local not in fields:
+            fields[local] = text_of(child).strip()
+    return fields
+
+
+def to_int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if value.lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+# ---------------------------------------------------------------- dates
+
+
+def utc_date(value: str) -> str | None:
+    """``2016-11-22 10:00:00`` (UTC) to ``2016-11-22T10:00:00Z``; None for zero/invalid."""
+    local = local_date(value)
+    return None if local is None else local + "Z"
+
+
+def local_date(value: str) -> str | None:
+    """``2016-11-22 10:00:00`` to ``2016-11-22T10:00:00``; None for zero/invalid."""
+    value = value.strip()
+    if not value or value == _ZERO_DATE:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=None).isoformat(timespec="seconds")
+    except ValueError:
+        return None
+
+
+def rfc822_date(value: str) -> str | None:
+    """An RFC 822 date (``pubDate``) to ISO 8601 UTC; None if it does not parse."""
+    try:
+        moment = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(timespec="seconds") + "Z"
+
+
+# ---------------------------------------------------------------- header
+
+
+def parse_site(channel: etree._Element, generator_comment: str | None) -> Site:
+    plain: dict[str, str] = {}
+    fields: dict[str, str] = {}
+    for kind, local, child in children(channel):
+        if kind == RSS and local not in plain and local != "item":
+            plain[local] = text_of(child).strip()
+        elif kind == WP and local not in fields and len(child) == 0:
+            fields[local] = text_of(child).strip()
+    return Site(
+        title=plain.get("title", ""),
+        link=plain.get("link", ""),
+        description=plain.get("description", ""),
+        language=plain.get("language", ""),
+        base_site_url=fields.get("base_site_url", ""),
+        base_blog_url=fields.get("base_blog_url", "") or plain.get("link", ""),
+        wxr_version=fields.get("wxr_version"),
+        generator=plain.get("generator") or generator_comment or "",
+        exported_at=rfc822_date(plain["pubDate"]) if plain.get("pubDate") else None,
+    )
+
+
+def parse_author(element: etree._Element) -> Author:
+    f = wp_fields(element)
+    return Author(
+        login=f.get("author_login", ""),
+        id=to_int(f.get("author_id")),
+        email=f.get("author_email", ""),
+        display_name=f.get("author_display_name", ""),
+        first_name=f.get("author_first_name", ""),
+        last_name=f.get("author_last_name", ""),
+    )
+
+
+#: For each header term element: (taxonomy or None to read it, slug, name, parent, description).
+_TERM_FIELDS = {
+    "category": ("category", "category_nicename", "cat_name", "category_parent", "category_description"),
+    "tag": ("post_tag", "tag_slug", "tag_name", None, "tag_description"),
+    "term": (None, "term_slug", "term_name", "term_parent", "term_description"),
+}
+HEADER_TERMS = frozenset(_TERM_FIELDS)
+
+
+def parse_term(local: str, element: etree._Element, meta: Callable[[etree._Element], tuple[Meta, ...]]) -> Term:
+    taxonomy, slug, name, parent, description = _TERM_FIELDS[local]
+    f = wp_fields(element)
+    return Term(
+        taxonomy=taxonomy or f.get("term_taxonomy", ""),
+        slug=unquote(f.get(slug, "")),
+        name=f.get(name, ""),
+        id=to_int(f.get("term_id")),
+        parent=unquote(f[parent]) if parent and f.get(parent) else None,
+        description=f.get(description, ""),
+        meta=meta(element),
+    )
+
+
+# ---------------------------------------------------------------- items
+
+
+@dataclass
+class ItemContext:
+    """What item parsing needs from outside: where, the site, and the indexes."""
+
+    file: str
+    base_url: str
+    attachment_urls: dict[int, str]
+    diagnostics: Diagnostics
+
+
+class ItemParser:
+    """Parses ``<item>`` elements into :class:`Post` objects."""
+
+    def __init__(self, context: ItemContext) -> None:
+        self.ctx = context
+
+    def parse(self, item: etree._Element) -> Post:
+        fields: dict[str, str] = {}
+        plain: dict[str, str] = {}
+        content = excerpt = ""
+        author: str | None = None
+        categories: list[etree._Element] = []
+        meta_elements: list[etree._Element] = []
+        comment_elements: list[etree._Element] = []
+        for kind, local, child in children(item):
+            if kind == WP:
+                if local == "postmeta":
+                    meta_elements.append(child)
+                elif local == "comment":
+                    comment_elements.append(child)
+                elif local not in fields:
+                    fields[local] = text_of(child)
+            elif kind == RSS:
+                if local == "category":
+                    categories.append(child)
+                elif local not in plain:
+                    plain[local] = text_of(child)
+            elif kind == CONTENT and local == "encoded":
+                content = text_of(child)
+            elif kind == EXCERPT and local == "encoded":
+                excerpt = text_of(child)
+            elif kind == DC and local == "creator":
+                author = text_of(child).strip() or None
+        post_id = to_int(fields.get("post_id"))
+        line = item.sourceline
+        if post_id is None:
+            self.ctx.diagnostics.warn(
+                "item-no-id", "item has no valid wp:post_id; using 0", file=self.ctx.file, line=line
+            )
+            post_id = 0
+        meta = self.meta(meta_elements, item=post_id)
+        link = plain.get("link", "").strip()
+        attachment_url = fields.get("attachment_url", "").strip() or None
+        post_type = fields.get("post_type", "").strip()
+        if not post_type:
+            self.ctx.diagnostics.warn(
+                "item-no-type", "item has no wp:post_type; treating it as a post",
+                file=self.ctx.file, line=line, item=post_id,
+            )
+        return Post(
+            id=post_id,
+            type=post_type or "post",
+            status=fields.get("status", "").strip() or "publish",
+            title=plain.get("title", ""),
+            slug=unquote(fields.get("post_name", "").strip()),
+            link=link,
+            path=relative_path(link, self.ctx.base_url),
+            guid=plain.get("guid", "").strip(),
+            date=self._date(utc_date, fields, "post_date_gmt", post_id),
+            date_local=self._date(local_date, fields, "post_date", post_id),
+            modified=self._date(utc_date, fields, "post_modified_gmt", post_id),
+            modified_local=self._date(local_date, fields, "post_modified", post_id),
+            author=author,
+            parent=to_int(fields.get("post_parent")) or None,
+            menu_order=to_int(fields.get("menu_order")) or 0,
+            password=fields.get("post_password", ""),
+            sticky=fields.get("is_sticky", "").strip() == "1",
+            comment_status=fields.get("comment_status", "").strip(),
+            ping_status=fields.get("ping_status", "").strip(),
+            excerpt=excerpt,
+            content=Content(raw=content),
+            terms=term_refs(categories),
+            meta=meta,
+            featured_image=self._featured_image(meta, post_id),
+            attachment_url=attachment_url,
+            comments=tuple(self.comment(c, post_id) for c in comment_elements),
+        )
+
+    def _date(self, convert, fields: dict[str, str], name: str, post_id: int) -> str | None:
+        raw = fields.get(name)
+        if raw is None:
+            return None
+        value = convert(raw)
+        if value is None and raw.strip() not in ("", _ZERO_DATE):
+            self.ctx.diagnostics.warn(
+                "date-invalid", f"wp:{name} {raw.strip()!r} is not a valid date; left empty",
+                file=self.ctx.file, item=post_id,
+            )
+        return value
+
+    def _featured_image(self, meta: tuple[Meta, ...], post_id: int) -> str | None:
+        for entry in meta:
+            if entry.key == "_thumbnail_id":
+                attachment = to_int(str(entry.value))
+                url = self.ctx.attachment_urls.get(attachment) if attachment else None
+                if attachment and url is None:
+                    self.ctx.diagnostics.warn(
+                        "featured-image-missing",
+                        f"_thumbnail_id {attachment} names no attachment in the export",
+                        file=self.ctx.file, item=post_id,
+                    )
+                return url
+        return None
+
+    def meta(self, elements: Iterable[etree._Element], item: int | None = None, comment: int | None = None) -> tuple[Meta, ...]:
+        rows = []
+        for element in elements:
+            f = wp_fields_raw(element)
+            key = f.get("meta_key", "").strip()
+            rows.append(Meta(key, self._decode(f.get("meta_value", ""), key, item, comment, element)))
+        return tuple(rows)
+
+    def term_meta(self, element: etree._Element) -> tuple[Meta, ...]:
+        return self.meta(c for kind, local, c in children(element) if kind == WP and local == "termmeta")
+
+    def _decode(self, raw: str, key: str, item, comment, element) -> object:
+        try:
+            return phpserial.decode(raw)
+        except phpserial.BrokenSerialization as exc:
+            self.ctx.diagnostics.warn(
+                "meta-serialized-broken",
+                f"meta {key!r} looks PHP-serialized but does not decode ({exc}); "
+                "kept as text (string lengths broken by a search-and-replace?)",
+                file=self.ctx.file, line=element.sourceline, item=item, comment=comment,
+            )
+            return raw
+
+    def comment(self, element: etree._Element, post_id: int) -> Comment:
+        f: dict[str, str] = {}
+        meta_elements = []
+        for kind, local, child in children(element):
+            if kind != WP:
+                continue
+            if local == "commentmeta":
+                meta_elements.append(child)
+            elif local not in f:
+                f[local] = text_of(child)
+        comment_id = to_int(f.get("comment_id")) or 0
+        meta = self.meta(meta_elements, item=post_id, comment=comment_id)
+        comment_type = f.get("comment_type", "").strip() or "comment"
+        user_id = to_int(f.get("comment_user_id")) or None
+        email = f.get("comment_author_email", "").strip()
+        url = f.get("comment_author_url", "").strip()
+        who = identity.classify(email=email, url=url, user_id=user_id, comment_type=comment_type, meta=meta)
+        approved = f.get("comment_approved", "1").strip() or "1"
+        return Comment(
+            id=comment_id,
+            parent=to_int(f.get("comment_parent")) or None,
+            status=_COMMENT_STATUS.get(approved, approved),
+            type=comment_type,
+            date=utc_date(f.get("comment_date_gmt", "")),
+            date_local=local_date(f.get("comment_date", "")),
+            content=f.get("comment_content", ""),
+            author=Commenter(
+                name=f.get("comment_author", "").strip(),
+                email=email,
+                url=url,
+                ip=f.get("comment_author_IP", "").strip(),
+                user_id=user_id,
+                provider=who.provider,
+                provider_id=who.provider_id,
+                avatar=who.avatar,
+            ),
+            meta=meta,
+        )
+
+
+def wp_fields_raw(element: etree._Element) -> dict[str, str]:
+    """Like :func:`wp_fields` but values unstripped (meta values keep their spaces)."""
+    fields: dict[str, str] = {}
+    for kind, local, child in children(element):
+        if kind == WP and local not in fields:
+            fields[local] = text_of(child)
+    return fields
+
+
+def term_refs(categories: list[etree._Element]) -> tuple[TermRef, ...]:
+    """An item's terms. WXR 1.0 writes each twice (bare and with a domain): kept once."""
+    refs: dict[tuple[str, str], TermRef] = {}
+    bare: list[str] = []
+    for element in categories:
+        name = text_of(element).strip()
+        domain = element.get("domain")
+        if domain is None:
+            bare.append(name)
+            continue
+        taxonomy = "post_tag" if domain == "tag" else domain
+        slug = unquote(element.get("nicename", "").strip())
+        refs.setdefault((taxonomy, slug), TermRef(taxonomy, slug, name))
+    named = {ref.name for ref in refs.values()}
+    for name in bare:
+        if name not in named:
+            slug = name.lower().replace(" ", "-")
+            refs.setdefault(("category", slug), TermRef("category", slug, name))
+    return tuple(refs.values())
+
+
+def relative_path(link: str, base_url: str) -> str:
+    """``link`` relative to the site's base URL (http and https alike)."""
+    if not link:
+        return ""
+    base = _strip_scheme(base_url).rstrip("/")
+    bare = _strip_scheme(link)
+    if base and (bare == base or bare.startswith(base + "/") or bare.startswith(base + "?")):
+        rest = bare[len(base) :]
+        return rest if rest.startswith("/") else "/" + rest
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return link
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _strip_scheme(url: str) -> str:
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return url[len(scheme) :]
+    return url

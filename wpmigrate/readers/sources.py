@@ -1,0 +1,141 @@
+"""Where export bytes come from: plain files, gzip, zip archives and stdin.
+
+A :class:`Source` can be opened more than once (the reader makes a quick index
+pass before the main one), so stdin is spooled to a temporary file first.
+The kind of file is told by its first bytes, not its name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from wpmigrate.errors import InputError
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+SPOOL_LIMIT = 16 * 1024 * 1024
+_PART_NUMBER = re.compile(r"\.(\d{3})\.xml$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One XML document: a name for messages and a way to open its bytes."""
+
+    name: str
+    opener: Callable[[], BinaryIO]
+
+    @contextmanager
+    def open(self) -> Iterator[BinaryIO]:
+        stream = self.opener()
+        try:
+            yield stream
+        finally:
+            stream.close()
+
+
+def expand_inputs(inputs: list[str], stdin: BinaryIO | None = None) -> list[Source]:
+    """Turn command-line inputs into the XML documents they hold, in order.
+
+    A zip contributes each ``.xml`` member in name order (the parts of a
+    WordPress.com split export); ``-`` reads standard input.
+    """
+    sources: list[Source] = []
+    for name in inputs:
+        if name == "-":
+            sources.extend(_from_stdin(stdin or sys.stdin.buffer))
+        else:
+            sources.extend(_from_path(name))
+    return sources
+
+
+def _from_path(path: str) -> list[Source]:
+    if os.path.isdir(path):
+        raise InputError(
+            f"{path}: is a directory",
+            hint="give the export file(s) inside it, or use `wpmigrate batch` for a folder of exports",
+        )
+    try:
+        with open(path, "rb") as stream:
+            magic = stream.read(4)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if magic.startswith(GZIP_MAGIC):
+        return [Source(path, lambda: gzip.open(path, "rb"))]
+    if magic == ZIP_MAGIC:
+        return _zip_members(path)
+    return [Source(path, lambda: open(path, "rb"))]
+
+
+def _zip_members(path: str) -> list[Source]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if _is_xml_member(n)]
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"{path}: damaged zip archive ({exc})") from None
+    if not names:
+        raise InputError(
+            f"{path}: the zip archive holds no .xml file",
+            hint="WordPress.com export zips hold one or more .xml files; is this the media archive?",
+        )
+    return [
+        Source(f"{path}!{member}", _zip_opener(path, member))
+        for member in sorted(names, key=part_sort_key)
+    ]
+
+
+def _is_xml_member(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return base.lower().endswith(".xml") and not base.startswith(".") and "__MACOSX" not in name
+
+
+def _zip_opener(path: str, member: str) -> Callable[[], BinaryIO]:
+    def opener() -> BinaryIO:
+        archive = zipfile.ZipFile(path)
+        stream = archive.open(member)
+        original_close = stream.close
+
+        def close() -> None:
+            original_close()
+            archive.close()
+
+        stream.close = close  # type: ignore[method-assign]
+        return stream  # type: ignore[return-value]
+
+    return opener
+
+
+def _from_stdin(stdin: BinaryIO) -> list[Source]:
+    spool = tempfile.NamedTemporaryFile(prefix="wpmigrate-stdin-", suffix=".xml", delete=False)
+    with spool:
+        shutil.copyfileobj(stdin, spool, 1024 * 1024)
+    import atexit
+
+    atexit.register(_remove_quietly, spool.name)
+    return [Source("<stdin>", s.opener) for s in _from_path(spool.name)]
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def part_sort_key(name: str) -> tuple[str, int]:
+    """Sort split-export parts (``site.000.xml``, ``site.001.xml`` ...) by number."""
+    match = _PART_NUMBER.search(name)
+    if match:
+        return (name[: match.start()], int(match.group(1)))
+    return (name, -1)

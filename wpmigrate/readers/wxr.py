@@ -1,0 +1,254 @@
+"""The streaming WXR reader: header eagerly, items one at a time.
+
+Each document is parsed strictly first (fast, and most exports are fine).
+When that fails, it is parsed again through the repairing stream, which fixes
+the quirks WordPress is known to write; items already yielded are skipped, so
+the consumer sees each item once. Damage no repair can fix stops the read
+with :class:`MalformedInputError`, or, with ``recover=True``, hands over to
+the salvager, which keeps every item that is complete on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from lxml import etree
+
+from wpmigrate.diagnostics import Diagnostics
+from wpmigrate.errors import MalformedInputError
+from wpmigrate.model import Author, Export, Post, Site, Term
+from wpmigrate.readers import elements
+from wpmigrate.readers.elements import HEADER_TERMS, WP, ItemContext, ItemParser, children, classify
+from wpmigrate.readers.prescan import PrescanIndex, prescan
+from wpmigrate.readers.repair import RepairingStream
+from wpmigrate.readers.salvage import salvage_header, salvage_items
+from wpmigrate.readers.sniff import Head, sniff
+from wpmigrate.readers.sources import Source, expand_inputs
+
+_UNDECLARED = re.compile(r"Namespace prefix (\S+) (?:on|for) ")
+_MAX_ATTEMPTS = 12
+
+
+@dataclass
+class Header:
+    """One document's channel header."""
+
+    site: Site
+    authors: list[Author]
+    terms: list[Term]
+
+
+def read(
+    inputs: list[str] | list[Source],
+    *,
+    recover: bool = False,
+    diagnostics: Diagnostics | None = None,
+) -> Export:
+    """Open one export (several inputs are the parts of one split export).
+
+    The header of every part is read now; ``Export.posts`` streams the items.
+    """
+    diagnostics = diagnostics if diagnostics is not None else Diagnostics()
+    sources = [s for s in inputs if isinstance(s, Source)] or expand_inputs(list(inputs))  # type: ignore[arg-type]
+    documents = [_Document(source, sniff(source), recover, diagnostics) for source in sources]
+    headers = [document.header() for document in documents]
+    index = prescan(sources)
+    site, authors, terms = _merge(headers, index, diagnostics)
+    for document in documents:
+        document.context = ItemContext(document.source.name, site.base_blog_url or site.link, index.urls(), diagnostics)
+    return Export(site=site, authors=authors, terms=terms, posts=_chain(documents))
+
+
+def _chain(documents: list[_Document]) -> Iterator[Post]:
+    for document in documents:
+        yield from document.items()
+
+
+def _merge(headers: list[Header], index: PrescanIndex, diagnostics: Diagnostics):
+    """One site from the parts: the first part's site, authors and terms de-duplicated."""
+    site = headers[0].site
+    authors: dict[str, Author] = {}
+    terms: dict[tuple[str, str], Term] = {}
+    for header in headers:
+        for author in header.authors:
+            authors.setdefault(author.login, author)
+        for term in header.terms:
+            terms.setdefault((term.taxonomy, term.slug), term)
+    for login in index.creators:
+        if login not in authors:
+            authors[login] = Author(login=login, display_name=login)
+            diagnostics.info(
+                "author-synthesized",
+                f"author {login!r} is named by posts but not listed in the export; added from dc:creator",
+            )
+    return site, tuple(authors.values()), tuple(terms.values())
+
+
+class _Document:
+    """One XML document of an export, parsed with repairs and retries as needed."""
+
+    def __init__(self, source: Source, head: Head, recover: bool, diagnostics: Diagnostics) -> None:
+        self.source = source
+        self.head = head
+        self.recover = recover
+        self.diagnostics = diagnostics
+        self.context: ItemContext | None = None
+        self._repair: dict[str, int] | None = None  # None: parse strictly
+
+    # -- parsing with retries
+
+    @contextmanager
+    def _parse(self, events: tuple[str, ...]):
+        """A fresh ``iterparse`` over ``<item>`` elements, and the stream it reads."""
+        with self.source.open() as raw:
+            stream = raw if self._repair is None else RepairingStream(raw, self._repair)
+            yield etree.iterparse(
+                stream,
+                events=events,
+                tag="item",
+                huge_tree=True,
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
+                remove_comments=True,
+                remove_pis=True,
+            ), stream
+
+    def _retry(self, error: etree.XMLSyntaxError) -> bool:
+        """Switch to (more) repairs after ``error``; False when no repair can help."""
+        if self._repair is None:
+            self._repair = {}
+            return True
+        match = _UNDECLARED.search(error.msg or "")
+        if match and match.group(1) not in self._repair and len(self._repair) < _MAX_ATTEMPTS:
+            self._repair[match.group(1)] = error.lineno
+            return True
+        return False
+
+    # -- header
+
+    def header(self) -> Header:
+        while True:
+            try:
+                return self._read_header()
+            except etree.XMLSyntaxError as error:
+                if not self._retry(error):
+                    if self.recover:
+                        return self._salvaged_header()
+                    raise self._malformed(error, 0) from None
+
+    def _read_header(self) -> Header:
+        with self._parse(("start",)) as (parser, _):
+            for _, item in parser:
+                channel = item.getparent()
+                break
+            else:
+                root = parser.root
+                channel = root.find("channel") if root is not None else None
+            # Repairs are reported once, by the items pass, which reads the whole file.
+            return self._header_from(channel)
+
+    def _header_from(self, channel, *, deep: bool = False) -> Header:
+        if channel is None:
+            return Header(Site(generator=self.head.generator_comment or ""), [], [])
+        parser = ItemParser(ItemContext(self.source.name, "", {}, self.diagnostics))
+        authors, terms = [], []
+        found = ((*classify(c.tag), c) for c in channel.iter() if isinstance(c.tag, str)) if deep else children(channel)
+        for kind, local, child in found:
+            if kind != WP:
+                continue
+            if local in ("author", "wp_author"):
+                authors.append(elements.parse_author(child))
+            elif local in HEADER_TERMS:
+                terms.append(elements.parse_term(local, child, parser.term_meta))
+        site = elements.parse_site(channel, self.head.generator_comment)
+        self._check_version(site)
+        return Header(site, authors, terms)
+
+    def _check_version(self, site: Site) -> None:
+        version = site.wxr_version
+        if version is None:
+            self.diagnostics.warn(
+                "wxr-version-missing", "no wp:wxr_version; reading it as WXR 1.2", file=self.source.name
+            )
+        elif not re.fullmatch(r"1\.[0-9]+", version):
+            self.diagnostics.warn(
+                "wxr-version-unknown", f"unknown WXR version {version!r}; reading it as WXR 1.2",
+                file=self.source.name,
+            )
+
+    def _salvaged_header(self) -> Header:
+        return self._header_from(salvage_header(self.source), deep=True)
+
+    # -- items
+
+    def items(self) -> Iterator[Post]:
+        assert self.context is not None
+        parser = ItemParser(self.context)
+        done = 0  # items yielded so far
+        last_line = 0
+        while True:
+            seen = 0
+            stream = None
+            try:
+                with self._parse(("end",)) as (events, stream):
+                    for _, element in events:
+                        if element.getparent() is None or element.getparent().tag != "channel":
+                            continue
+                        seen += 1
+                        if seen > done:
+                            post = parser.parse(element)
+                            done, last_line = seen, element.sourceline or last_line
+                            _release(element)
+                            yield post
+                        else:
+                            _release(element)
+                self._report_repairs(stream)
+                return
+            except etree.XMLSyntaxError as error:
+                if self._retry(error):
+                    continue
+                if not self.recover:
+                    raise self._malformed(error, done) from None
+                self._report_repairs(stream)
+                self.diagnostics.error(
+                    "xml-malformed",
+                    f"the XML is damaged: {error.msg}; salvaging the complete items after it",
+                    file=self.source.name, line=error.lineno, column=_column(error),
+                )
+                yield from salvage_items(
+                    self.source, parser, after_line=last_line, kept=done,
+                    damage=f"{error.lineno}:{_column(error)}", diagnostics=self.diagnostics,
+                )
+                return
+
+    def _report_repairs(self, stream) -> None:
+        if isinstance(stream, RepairingStream):
+            stream.report(self.diagnostics, self.source.name)
+
+    def _malformed(self, error: etree.XMLSyntaxError, items_before: int) -> MalformedInputError:
+        line, column = error.lineno, _column(error)
+        return MalformedInputError(
+            f"{self.source.name}:{line}:{column}: the XML is damaged: {error.msg}",
+            file=self.source.name,
+            line=line,
+            column=column,
+            items_before=items_before,
+            hint=f"run with --recover to salvage the complete items ({items_before} read before line {line})",
+        )
+
+
+def _column(error: etree.XMLSyntaxError) -> int | None:
+    return error.offset + 1 if error.offset is not None else None
+
+
+def _release(element: etree._Element) -> None:
+    """Free an item and everything before it, so memory stays flat."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
