@@ -50,7 +50,7 @@ def salvage_items(
     ``kept`` items before the damage (at ``damage``, "line:column") were already read.
     """
     wrapper = _wrapper(_head_bytes(source))
-    saved = lost = 0
+    saved = lost = lenient = 0
     for line, fragment, complete in _fragments(source):
         if line <= after_line:
             continue
@@ -63,6 +63,7 @@ def salvage_items(
         item.sourceline = line
         post = parser.parse(item)
         if damaged:
+            lenient += 1
             diagnostics.warn(
                 "item-damaged", "item recovered from damaged XML; its content may be incomplete",
                 file=source.name, line=line, item=post.id,
@@ -71,8 +72,8 @@ def salvage_items(
         yield post
     diagnostics.warn(
         "salvage-summary",
-        f"--recover: kept {kept + saved} complete item(s): {kept} before the damage at line {damage}, "
-        f"{saved} salvaged after it; {lost} lost",
+        f"--recover: kept {kept + saved} item(s): {kept} before the damage at line {damage}, "
+        f"{saved} salvaged after it ({lenient} read leniently, maybe incomplete); {lost} lost",
         file=source.name,
     )
 

@@ -1,0 +1,98 @@
+"""Each file in fixtures/quirks/ holds one WXR quirk; expected.json says what it must give."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.conftest import FIXTURES
+from wpmigrate import errors
+from wpmigrate.diagnostics import Diagnostics
+from wpmigrate.readers.wxr import read
+
+QUIRKS = FIXTURES / "quirks"
+EXPECTED = json.loads((QUIRKS / "expected.json").read_text())
+CASES = sorted(name for name in EXPECTED if not name.startswith("_"))
+
+
+def _codes(diagnostics: Diagnostics) -> list[str]:
+    """Codes of the warnings and errors (info findings are not problems)."""
+    return sorted({d.code for d in diagnostics if d.severity != "info"})
+
+
+def _read(name: str, recover: bool = False):
+    diagnostics = Diagnostics()
+    export = read([str(QUIRKS / name)], recover=recover, diagnostics=diagnostics)
+    return export, list(export.posts), diagnostics
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if "error" not in EXPECTED[n]])
+def test_quirk_is_read_with_the_expected_warnings(name):
+    expected = EXPECTED[name]
+    export, posts, diagnostics = _read(name)
+    assert len(posts) == expected["items"]
+    assert _codes(diagnostics) == sorted(expected["codes"])
+    by_id = {p.id: p for p in posts}
+    if "content_1" in expected:
+        assert by_id[1].content.raw == expected["content_1"]
+    if "attachment_url_1" in expected:
+        assert by_id[1].attachment_url == expected["attachment_url_1"]
+    if "featured_image_1" in expected:
+        assert by_id[1].featured_image == expected["featured_image_1"]
+    if "authors" in expected:
+        assert [a.login for a in export.authors] == expected["authors"]
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if "error" in EXPECTED[n]])
+def test_quirk_fails_with_a_clear_error(name):
+    expected = EXPECTED[name]
+    error_type = getattr(errors, expected["error"])
+    started = time.monotonic()
+    with pytest.raises(error_type) as raised:
+        _read(name)
+    assert time.monotonic() - started < 10, "bad input must fail fast"
+    assert name in str(raised.value)
+    if "message" in expected:
+        assert expected["message"] in str(raised.value)
+    if "line" in expected:
+        assert raised.value.line == expected["line"]
+        assert raised.value.column is not None
+        assert raised.value.items_before == expected["items_before"]
+        assert "--recover" in raised.value.hint
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if "recover_items" in EXPECTED[n]])
+def test_recover_salvages_complete_items(name):
+    expected = EXPECTED[name]
+    _, posts, diagnostics = _read(name, recover=True)
+    assert len(posts) == expected["recover_items"]
+    assert _codes(diagnostics) == sorted(expected["codes_recover"])
+    summary = next(d for d in diagnostics if d.code == "salvage-summary")
+    assert f"kept {expected['recover_items']} item(s)" in summary.message
+    assert f"at line {expected['line']}:" in summary.message
+
+
+def test_external_entities_are_never_read(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    doc = tmp_path / "xxe.xml"
+    doc.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>&x;</title>'
+        "<wp:wxr_version>1.2</wp:wxr_version></channel></rss>"
+    )
+    with pytest.raises(errors.UnsafeInputError):
+        read([str(doc)])
+
+
+def test_parameter_entities_without_doctype_marker_are_not_expanded(tmp_path):
+    # An entity reference with no DTD at all: lxml must not resolve or fetch anything.
+    doc = tmp_path / "undefined.xml"
+    doc.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>a &undefined; b</title>'
+        "<wp:wxr_version>1.2</wp:wxr_version></channel></rss>"
+    )
+    export = read([str(doc)])
+    assert "TOP" not in export.site.title
