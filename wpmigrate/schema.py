@@ -8,6 +8,8 @@ same model.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 
 from wpmigrate import __version__
@@ -33,29 +35,25 @@ def meta_to_dict(rows: tuple[Meta, ...]) -> dict[str, Any]:
     }
 
 
-def site_to_dict(site: Site) -> dict[str, Any]:
-    return {
-        "title": site.title,
-        "link": site.link,
-        "description": site.description,
-        "language": site.language,
-        "base_site_url": site.base_site_url,
-        "base_blog_url": site.base_blog_url,
-        "wxr_version": site.wxr_version,
-        "generator": site.generator,
-        "exported_at": site.exported_at,
-    }
+def _flat(cls) -> Callable[[Any], dict[str, Any]]:
+    """A to-dict function for a dataclass of plain fields, in field order."""
+    names = tuple(f.name for f in fields(cls))
+
+    def to_dict(obj: Any) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in names}
+
+    return to_dict
+
+
+site_to_dict = _flat(Site)
+commenter_to_dict = _flat(Commenter)
+_author_fields = _flat(Author)
 
 
 def author_to_dict(author: Author) -> dict[str, Any]:
-    return {
-        "id": author.id,
-        "login": author.login,
-        "email": author.email,
-        "display_name": author.display_name,
-        "first_name": author.first_name,
-        "last_name": author.last_name,
-    }
+    # ``id`` first, as for every other object of the document.
+    data = _author_fields(author)
+    return {"id": data.pop("id"), **data}
 
 
 def term_to_dict(term: Term) -> dict[str, Any]:
@@ -67,19 +65,6 @@ def term_to_dict(term: Term) -> dict[str, Any]:
         "parent": term.parent,
         "description": term.description,
         "meta": meta_to_dict(term.meta),
-    }
-
-
-def commenter_to_dict(who: Commenter) -> dict[str, Any]:
-    return {
-        "name": who.name,
-        "email": who.email,
-        "url": who.url,
-        "ip": who.ip,
-        "user_id": who.user_id,
-        "provider": who.provider,
-        "provider_id": who.provider_id,
-        "avatar": who.avatar,
     }
 
 
