@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import SAMPLE
 from wpmigrate.diagnostics import Diagnostics
-from wpmigrate.model import TermRef
+from wpmigrate.model import Attachment, TermRef
 from wpmigrate.readers.wxr import read
 
 
@@ -103,3 +103,10 @@ def test_draft_has_no_utc_date(sample):
 def test_no_warnings_on_a_clean_export(sample):
     _, _, diagnostics = sample
     assert diagnostics.warnings == 0 and diagnostics.errors == 0
+
+
+def test_attachment_index_is_known_before_the_items(sample):
+    export, _, _ = sample
+    assert export.attachments == {
+        2003: Attachment("https://intelnews.example.test/files/2016/11/south-korea.jpg", 2002, "south-korea")
+    }

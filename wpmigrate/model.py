@@ -171,6 +171,18 @@ class Post:
     comments: tuple[Comment, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """What the export tells of an attachment, indexed before the items are read."""
+
+    url: str
+    #: The post it was uploaded to.
+    parent: int | None = None
+    title: str = ""
+    caption: str = ""
+    alt: str = ""
+
+
 @dataclass(slots=True)
 class Export:
     """A whole export: the header, read eagerly, and the items, streamed once."""
@@ -180,3 +192,6 @@ class Export:
     terms: tuple[Term, ...]
     #: The items in file order. A one-shot iterator: it reads the file as it goes.
     posts: Iterator[Post]
+    #: Attachment id -> what is known of it, for every attachment of the export,
+    #: known before the first item (featured images and galleries look ahead).
+    attachments: dict[int, Attachment] = field(default_factory=dict)

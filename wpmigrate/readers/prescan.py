@@ -6,8 +6,9 @@ uploads happen after the post is created. Streaming cannot look ahead, so
 before the real parse this pass reads the raw bytes once with a regular
 expression (several times faster than parsing) and keeps a small index:
 attachment id -> URL and parent post, plus the ``dc:creator`` logins that WXR
-1.0 files never list as authors. Memory is the size of that index, not of
-the file.
+1.0 files never list as authors. An item's ``<title>`` comes before its id, so
+the title is remembered for the attachment that follows. Memory is the size
+of that index, not of the file.
 """
 
 from __future__ import annotations
@@ -16,27 +17,20 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from wpmigrate.model import Attachment
 from wpmigrate.readers.sources import Source
 
 CHUNK = 4 << 20
 OVERLAP = 16 << 10  # longer than any field this pass reads
 _FIELD = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?(post_id|post_parent|attachment_url|creator)>"
+    rb"<(?:[A-Za-z_][\w.-]*:)?(title|post_id|post_parent|attachment_url|creator)>"
     rb"\s*(?:<!\[CDATA\[)?([^<\]]{0,8192}?)(?:\]\]>)?\s*</"
 )
 
 
-@dataclass(frozen=True, slots=True)
-class AttachmentRef:
-    """What the index knows of an attachment."""
-
-    url: str
-    parent: int | None = None
-
-
 @dataclass
 class PrescanIndex:
-    attachments: dict[int, AttachmentRef] = field(default_factory=dict)
+    attachments: dict[int, Attachment] = field(default_factory=dict)
     creators: dict[str, None] = field(default_factory=dict)  # ordered set
 
     def urls(self) -> dict[int, str]:
@@ -55,6 +49,7 @@ def prescan(sources: list[Source]) -> PrescanIndex:
 def _scan(stream, index: PrescanIndex) -> None:
     post_id: int | None = None
     parent: int | None = None
+    title = item_title = ""
     carry = b""
     while True:
         chunk = stream.read(CHUNK)
@@ -64,12 +59,15 @@ def _scan(stream, index: PrescanIndex) -> None:
             if match.start() >= limit:
                 break
             name, value = match.group(1), match.group(2).strip()
-            if name == b"post_id":
-                post_id, parent = _int(value), None
+            if name == b"title":
+                title, post_id, parent = _text(value), None, None
+            elif name == b"post_id":
+                # the title belongs to this item only; one that did not match stays unknown
+                post_id, parent, item_title, title = _int(value), None, title, ""
             elif name == b"post_parent":
                 parent = _int(value)
             elif name == b"attachment_url" and post_id is not None and value:
-                index.attachments[post_id] = AttachmentRef(_text(value), parent or None)
+                index.attachments[post_id] = Attachment(_text(value), parent or None, item_title)
             elif name == b"creator" and value:
                 index.creators.setdefault(_text(value))
         if not chunk:

@@ -59,7 +59,7 @@ def read(
     site, authors, terms = _merge(headers, index, diagnostics)
     for document in documents:
         document.context = ItemContext(document.source.name, site.base_blog_url or site.link, index.urls(), diagnostics)
-    return Export(site=site, authors=authors, terms=terms, posts=_chain(documents))
+    return Export(site=site, authors=authors, terms=terms, posts=_chain(documents), attachments=index.attachments)
 
 
 def _chain(documents: list[_Document]) -> Iterator[Post]:
