@@ -132,52 +132,52 @@ def test_sentences_containing_noise_phrases_survive(paragraph: str) -> None:
     assert not counts
 
 
-def test_more_span_is_not_noise() -> None:
-    html = '<p>Teaser.</p>\n<p><span id="more-123"></span></p>\n<p>Rest.</p>'
-    assert strip_noise(html) == (html, Counter())
-
-
 # --------------------------------------------------------------------------- structure
 
-
-def test_counts_name_each_rule_once_per_outermost_removal() -> None:
-    html = (
+# (input, output, counts): one small case per behaviour.
+STRUCTURE_CASES = {
+    "more-span-is-not-noise": (
+        '<p>Teaser.</p>\n<p><span id="more-123"></span></p>\n<p>Rest.</p>',
+        '<p>Teaser.</p>\n<p><span id="more-123"></span></p>\n<p>Rest.</p>',
+        {},
+    ),
+    "each-outermost-removal-counted-once": (
         '<div class="sharedaddy"><div class="sharedaddy"><h3 class="sd-title">Share this:</h3></div></div>'
-        "<p>Share this:</p><div><p>Share this:</p></div>"
-    )
-    out, counts = strip_noise(html)
-    assert out == ""
-    assert counts == Counter({"noise:sharing": 3})
-
-
-def test_likes_inside_sharing_wrapper_are_counted_as_likes() -> None:
-    html = (
+        "<p>Share this:</p><div><p>Share this:</p></div>",
+        "",
+        {"noise:sharing": 3},
+    ),
+    "likes-inside-sharing-wrapper-counted-as-likes": (
         '<div id="jp-post-flair" class="sharedaddy sd-like-enabled">'
-        '<div class="sharedaddy sd-block sd-like jetpack-likes-widget-wrapper">x</div></div>'
-    )
-    assert strip_noise(html) == ("", Counter({"noise:likes": 1, "noise:sharing": 1}))
-
-
-def test_related_posts_comment_is_removed_and_other_comments_kept() -> None:
-    html = "<p>a</p><!-- Jetpack Related Posts is not supported in this context. --><!--more--><p>b</p>"
-    assert strip_noise(html) == ("<p>a</p><!--more--><p>b</p>", Counter({"noise:related": 1}))
-
-
-def test_text_rule_never_removes_an_element_holding_media() -> None:
-    html = '<p><img src="a.jpg" alt="">Share this:</p>'
-    assert strip_noise(html) == (html, Counter())
-
-
-def test_tracking_pixels_go_and_images_stay() -> None:
-    html = (
+        '<div class="sharedaddy sd-block sd-like jetpack-likes-widget-wrapper">x</div></div>',
+        "",
+        {"noise:likes": 1, "noise:sharing": 1},
+    ),
+    "related-posts-comment-goes-other-comments-stay": (
+        "<p>a</p><!-- Jetpack Related Posts is not supported in this context. --><!--more--><p>b</p>",
+        "<p>a</p><!--more--><p>b</p>",
+        {"noise:related": 1},
+    ),
+    "text-rule-never-removes-media": (
+        '<p><img src="a.jpg" alt="">Share this:</p>',
+        '<p><img src="a.jpg" alt="">Share this:</p>',
+        {},
+    ),
+    "tracking-pixels-go-images-stay": (
         '<p><img src="https://example.org/a.jpg" width="100" height="1">'
         '<img src="https://pixel.wp.com/g.gif?blog=1" alt="">'
         '<img src="https://example.org/spacer.gif" width="1" height="1">'
-        '<img id="wpstats" src="https://example.org/s.gif"></p>'
-    )
-    out, counts = strip_noise(html)
-    assert out == '<p><img src="https://example.org/a.jpg" width="100" height="1"></p>'
-    assert counts == Counter({"noise:tracking": 3})
+        '<img id="wpstats" src="https://example.org/s.gif"></p>',
+        '<p><img src="https://example.org/a.jpg" width="100" height="1"></p>',
+        {"noise:tracking": 3},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", STRUCTURE_CASES)
+def test_structure(case: str) -> None:
+    html, expected, counts = STRUCTURE_CASES[case]
+    assert strip_noise(html) == (expected, Counter(counts))
 
 
 def test_strip_noise_soup_works_on_a_shared_parse() -> None:
