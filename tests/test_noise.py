@@ -296,6 +296,10 @@ def test_rule_needs_something_to_match() -> None:
         NoiseRule(name="noise:empty")
 
 
+def test_rule_tags_may_be_one_string() -> None:
+    assert NoiseRule.from_dict({"name": "noise:x", "text": "x", "tags": "div"}).tags == ("div",)
+
+
 # --------------------------------------------------------------------------- the selector index
 
 _CLASSES = ["sharedaddy", "sd-like", "share-twitter", "share-end", "x", "wpcnt", "wpa", "verbum-form", "comment-form-x"]

@@ -239,6 +239,25 @@ def test_output_is_safe_and_idempotent(tokens: list[str]) -> None:
     assert sanitize(out) == out
 
 
+WORDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=8).filter(
+    lambda w: not w.isspace()
+)
+WRAPS = ["<p>{}</p>", "<em>{}</em>", "<li>{}</li>", "<td>{}</td>", '<a href="/x">{}</a>', "<code>{}</code>", "{}"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.lists(WORDS, min_size=1, max_size=6), st.sampled_from(WRAPS)), max_size=8))
+def test_visible_text_of_ordinary_markup_survives(blocks: list[tuple[list[str], str]]) -> None:
+    words = [w for ws, _ in blocks for w in ws]
+    html = "".join(wrap.format(" ".join(_esc(w) for w in ws)) + " " for ws, wrap in blocks)
+    out = sanitize(html)
+    assert BeautifulSoup(out, "lxml").get_text(" ").split() == " ".join(words).split()
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=300))
 def test_total_on_any_text(text: str) -> None:

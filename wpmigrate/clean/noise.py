@@ -100,7 +100,8 @@ class NoiseRule:
                     _regex(f"(?:{pattern})")
         except (re.error, soupsieve.SelectorSyntaxError) as exc:
             raise ValueError(f"noise rule {self.name!r}: {exc}") from exc
-        object.__setattr__(self, "tags", tuple(t.lower() for t in self.tags))
+        tags = (self.tags,) if isinstance(self.tags, str) else self.tags
+        object.__setattr__(self, "tags", tuple(t.lower() for t in tags))
 
     @classmethod
     def from_dict(cls, row: dict) -> NoiseRule:
@@ -115,7 +116,7 @@ class NoiseRule:
             selector=_alternatives(row.get("selector"), ", "),
             text=f"(?:{text})" if text else None,
             comment=f"(?:{comment})" if comment else None,
-            tags=tuple(row.get("tags") or TEXT_TAGS),
+            tags=row.get("tags") or TEXT_TAGS,
             description=row.get("description", ""),
         )
 

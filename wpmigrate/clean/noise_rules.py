@@ -13,7 +13,8 @@ Each row is a plain dict with the same keys a user's extra rules file uses
     Regular expressions for noise that carries no markup (a scraped page pasted into a
     post). An element is removed only when its *whole* text, with runs of whitespace
     made one space, matches one of them; a sentence that merely contains
-    "like this" never does. Case matters.
+    "like this" never does. Case matters; for a case-blind part use a scoped flag,
+    ``(?i:...)``, since alternatives are joined into one expression.
 ``tags``
     Which elements a ``text`` pattern may remove (default: block elements, see
     ``TEXT_TAGS`` in noise.py). Inline elements are never removed by text, so a
