@@ -260,7 +260,7 @@ def test_extra_rules_file_extends_overrides_and_disables(tmp_path: Path) -> None
 def test_extra_rules_file_in_toml(tmp_path: Path) -> None:
     path = tmp_path / "rules.toml"
     path.write_text("[[rules]]\nname = 'noise:mine'\ntext = 'Thanks for reading!'\ntags = ['p']\n", "utf-8")
-    rules = load_rules(str(path), disabled=["noise:sharing"])
+    rules = load_rules(path, disabled=["noise:sharing"])
     assert strip_noise("<p>Thanks for reading!</p><p>Share this:</p>", rules) == (
         "<p>Share this:</p>",
         Counter({"noise:mine": 1}),

@@ -15,11 +15,12 @@ size of the input (pathological nesting included).
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -97,7 +98,7 @@ class NoiseRule:
                 object.__setattr__(self, "_keys", _selector_keys(self.selector))
             for pattern in (self.text, self.comment):
                 if pattern:
-                    _regex(f"(?:{pattern})")
+                    _regex(pattern)
         except (re.error, soupsieve.SelectorSyntaxError) as exc:
             raise ValueError(f"noise rule {self.name!r}: {exc}") from exc
         tags = (self.tags,) if isinstance(self.tags, str) else self.tags
@@ -133,6 +134,7 @@ class NoiseRule:
 
 def _read_rules_file(path: str) -> list[dict]:
     """Rows from a user's JSON (a list, or {"rules": [...]}) or TOML ([[rules]]) file."""
+    path = os.fspath(path)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -156,7 +158,7 @@ def _read_rules_file(path: str) -> list[dict]:
     return rows
 
 
-def load_rules(extra_path: str | None = None, disabled: Iterable[str] = ()) -> tuple[NoiseRule, ...]:
+def load_rules(extra_path: str | os.PathLike | None = None, disabled: Iterable[str] = ()) -> tuple[NoiseRule, ...]:
     """The default rules, plus or overridden by those in ``extra_path``, less ``disabled``.
 
     A rule in the extra file with the name of a default rule replaces it in place (so its
