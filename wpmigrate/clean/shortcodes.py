@@ -121,15 +121,19 @@ def _hide_html_brackets(text: str) -> str:
     return _HTML_HIDDEN_RE.sub(hide, text)
 
 
+# "[" or "[[" and a name. A greedy [\w-]* run always ends where WordPress's
+# (?![\w-]) wants it, so a plain name can be looked up instead of alternated.
+_OPENER_RE = re.compile(r"\[(\[?)([A-Za-z][\w-]*)", re.ASCII)
+_PLAIN_NAME_RE = re.compile(r"[A-Za-z][\w-]*", re.ASCII)
+
+
 @lru_cache(maxsize=64)
-def _opener_re(tagnames: tuple[str, ...], any_name: bool) -> re.Pattern[str]:
-    alts = []
-    if tagnames:
-        names = sorted(tagnames, key=len, reverse=True)
-        alts.append("(?P<known>" + "|".join(map(re.escape, names)) + ")")
-    if any_name:
-        alts.append(r"(?P<other>[A-Za-z][\w-]*)")
-    return re.compile(r"\[(\[?)(?:" + "|".join(alts) + r")(?![\w-])", re.ASCII)
+def _opener_for(tagnames: frozenset[str] | None) -> tuple[re.Pattern[str], frozenset[str] | None]:
+    """The opener regex for these names, and the set to look the matched name up in."""
+    if tagnames is None or all(_PLAIN_NAME_RE.fullmatch(t) for t in tagnames):
+        return _OPENER_RE, tagnames
+    names = "|".join(map(re.escape, sorted(tagnames, key=len, reverse=True)))  # get_shortcode_regex's way
+    return re.compile(r"\[(\[?)(" + names + r")(?![\w-])", re.ASCII), None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +147,8 @@ class ShortcodeMatch:
     #: Where the tag name ends and where the opening tag's ``]`` is followed.
     name_end: int
     open_end: int
-    attr_text: str
+    #: Offsets of the attribute text in ``text`` (kept as offsets: it may be long).
+    attr_span: tuple[int, int]
     self_closing: bool
     #: ``[`` / ``]`` matched beyond the tag (both present: an escaped shortcode).
     prefix: str
@@ -160,6 +165,10 @@ class ShortcodeMatch:
         if self.content_span is None:
             return None
         return self.text[self.content_span[0] : self.content_span[1]]
+
+    @property
+    def attr_text(self) -> str:
+        return self.text[self.attr_span[0] : self.attr_span[1]]
 
     @property
     def raw(self) -> str:
@@ -188,10 +197,10 @@ class ShortcodeMatch:
 class _Scanner:
     """Finds shortcodes left to right in one text, in time linear in its length."""
 
-    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+    def __init__(self, text: str, tagnames: frozenset[str] | None) -> None:
         self.text = text
         self.scan = _hide_html_brackets(text)
-        self.pattern = pattern
+        self.pattern, self.names = _opener_for(tagnames)
         self._closers: dict[str, list[int]] | None = None
         self._close_from = len(text) + 1
         self._close_at = -1
@@ -216,14 +225,18 @@ class _Scanner:
 
     def match(self, pos: int) -> ShortcodeMatch | None:
         """The first shortcode starting at or after pos."""
-        m = self.pattern.search(self.scan, pos)
-        if m is None:
-            return None
+        while True:
+            m = self.pattern.search(self.scan, pos)
+            if m is None:
+                return None
+            if self.names is None or m.group(2) in self.names:
+                break
+            pos = m.start() + 1
         name_end = m.end()
         close = self._next_close(name_end)
         if close < 0:  # no "]" anywhere after: nothing further can match
             return None
-        tag = m.group("known") if "known" in m.re.groupindex and m.group("known") else m.group("other")
+        tag = m.group(2)
         self_closing = close > name_end and self.scan[close - 1] == "/"
         end = open_end = close + 1
         content_span = None
@@ -240,7 +253,7 @@ class _Scanner:
             end=end + len(suffix),
             name_end=name_end,
             open_end=open_end,
-            attr_text=self.text[name_end : close - 1 if self_closing else close],
+            attr_span=(name_end, close - 1 if self_closing else close),
             self_closing=self_closing,
             prefix=m.group(1),
             suffix=suffix,
@@ -256,10 +269,10 @@ def find_shortcodes(text: str, tagnames: Iterable[str] | None = None) -> Iterato
     """
     if "[" not in text:
         return
-    names = None if tagnames is None else tuple(sorted(set(tagnames)))
-    if names == ():
+    names = None if tagnames is None else frozenset(tagnames)
+    if names == frozenset():
         return
-    scanner = _Scanner(text, _opener_re(names or (), names is None))
+    scanner = _Scanner(text, names)
     pos = 0
     while (m := scanner.match(pos)) is not None:
         yield m
@@ -271,6 +284,11 @@ def find_shortcodes(text: str, tagnames: Iterable[str] | None = None) -> Iterato
 
 def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+def _literal(text: str) -> str:
+    """Text as HTML, brackets encoded too so that no later pass takes it for a shortcode."""
+    return html.escape(text, quote=False).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _attrs(**attrs: object) -> str:
@@ -614,14 +632,19 @@ class _Unconvertible(Exception):
         self.html = html_
 
 
-_Handler = Callable[["_Renderer", ShortcodeMatch, dict], "str | None"]
+_Handler = Callable[["_Renderer", ShortcodeMatch, dict], str]
 _HANDLERS: dict[str, _Handler] = {}
+#: Tags that only mean something around content (``[php]...[/php]``): without a
+#: closing tag they are prose, left alone like an unregistered tag.
+_ENCLOSING_ONLY: set[str] = set()
 
 
-def _handles(*tags: str) -> Callable[[_Handler], _Handler]:
+def _handles(*tags: str, enclosing_only: bool = False) -> Callable[[_Handler], _Handler]:
     def register(fn: _Handler) -> _Handler:
         for tag in tags:
             _HANDLERS[tag] = fn
+        if enclosing_only:
+            _ENCLOSING_ONLY.update(tags)
         return fn
 
     return register
@@ -630,9 +653,11 @@ def _handles(*tags: str) -> Callable[[_Handler], _Handler]:
 _BLOCK_OUTPUT_RE = re.compile(r"<(?:figure|pre|blockquote|div|ol|ul|p|table)\b")
 _BLANK_RE = re.compile(r"(?:\s|&nbsp;|\xa0)*")
 _P_CLOSE_RE = re.compile(r"(?:\s|&nbsp;|\xa0)*(?:<br\s*/?>\s*)?</p>")
-_INLINE_LATEX_RE = re.compile(r"\$latex(?:=\s*|\s+)((?:[^$\\]++|\\.)*+)\$", re.S | re.I)
+_INLINE_LATEX_START_RE = re.compile(r"\$latex(?:=\s*|\s+)", re.I)
+_INLINE_LATEX_BODY_RE = re.compile(r"((?:[^$\\]++|\\.)*+)\$", re.S)
 _UNKNOWN_NAME_RE = re.compile(r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*")
 _MAX_DEPTH = 64
+_MAX_UNKNOWN_ATTRS = 1000
 
 
 def _plausible(m: ShortcodeMatch) -> bool:
@@ -642,8 +667,10 @@ def _plausible(m: ShortcodeMatch) -> bool:
     has a lower-case name and either no arguments, ``=``/``"`` arguments, a ``/]``
     or a closing tag. Markdown-style ``[text](url)`` is prose.
     """
+    if m.attr_span[1] - m.attr_span[0] > _MAX_UNKNOWN_ATTRS or not _UNKNOWN_NAME_RE.fullmatch(m.tag):
+        return False
     attrs = m.attr_text
-    if not _UNKNOWN_NAME_RE.fullmatch(m.tag) or "<" in attrs or "\n" in attrs:
+    if "<" in attrs or "\n" in attrs:
         return False
     if m.text.startswith("(", m.open_end):
         return False
@@ -656,7 +683,7 @@ class _Renderer:
             raise ValueError(f"unknown= must be 'keep', 'drop' or 'raw', not {ctx.unknown!r}")
         self.ctx = ctx
         self.counts: Counter[str] = Counter()
-        self.pattern = _opener_re(tuple(sorted(_HANDLERS)), ctx.unknown != "raw")
+        self.tagnames = None if ctx.unknown != "raw" else KNOWN_TAGS
         self.depth = 0
         self._children: dict[int, list[tuple[int, Attachment]]] | None = None
 
@@ -672,7 +699,7 @@ class _Renderer:
             self.depth -= 1
 
     def _render(self, text: str) -> str:
-        scanner = _Scanner(text, self.pattern)
+        scanner = _Scanner(text, self.tagnames)
         out: list[str] = []
         drops: list[tuple[int, int]] = []  # closing tags of dropped unknown shortcodes
         pos = 0
@@ -690,7 +717,7 @@ class _Renderer:
             out.append(text[m.start + 1 : m.end - 1])
             return m.end
         converted = self._convert(m)
-        if converted is None:  # not a use of this tag (e.g. [php] with no code): plain text
+        if converted is None:  # [php] with no code, or a failed handler: plain text
             self._copy(out, text, pos, m.name_end, drops)
             return m.name_end
         start, end = m.start, m.end
@@ -739,6 +766,8 @@ class _Renderer:
         return (p, close.end()) if close else (start, end)
 
     def _convert(self, m: ShortcodeMatch) -> str | None:
+        if m.content_span is None and m.tag in _ENCLOSING_ONLY:
+            return None
         try:
             converted = _HANDLERS[m.tag](self, m, m.attrs)
         except _Unconvertible as bad:
@@ -749,20 +778,22 @@ class _Renderer:
         except Exception:  # a handler bug must not lose the post: keep the text
             self.counts[f"shortcode:error:{m.tag}"] += 1
             return None
-        if converted is not None:
-            self.counts[f"shortcode:converted:{m.tag}"] += 1
+        self.counts[f"shortcode:converted:{m.tag}"] += 1
         return converted
 
     def _inline_latex(self, text: str) -> str:
         """Jetpack's ``$latex ...$`` inline form."""
         if "$" not in text:
             return text
-
-        def one(m: re.Match[str]) -> str:
+        out, pos = [], 0
+        while start := _INLINE_LATEX_START_RE.search(text, pos):
+            body = _INLINE_LATEX_BODY_RE.match(text, start.end())
+            if body is None:  # unterminated: no later "$latex" can end either
+                break
             self.counts["shortcode:converted:latex"] += 1
-            return _math(m.group(1))
-
-        return _INLINE_LATEX_RE.sub(one, text)
+            out += [text[pos : start.start()], _math(body.group(1))]
+            pos = body.end()
+        return "".join(out) + text[pos:] if out else text
 
     # -- attachments
 
@@ -810,7 +841,7 @@ def render_shortcodes(html_: str, ctx: ShortcodeContext | None = None) -> tuple[
 
 # --------------------------------------------------------------------------- handlers
 
-_CAPTION_MEDIA_RE = re.compile(r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)", re.I | re.S)
+_CAPTION_MEDIA_RE = re.compile(r"((?:<a [^<>]+>\s*)?<img [^<>]+>(?:\s*</a>)?)(.*)", re.I | re.S)
 _ALIGNMENTS = frozenset({"alignleft", "alignright", "aligncenter"})
 
 
@@ -1050,29 +1081,32 @@ _LANGUAGES = {
     "yaml": "yaml", "yml": "yaml",
 }  # fmt: skip
 _ENCODED_HINT_RE = re.compile(r"&(?:lt|gt|amp|quot|#0*3[89]|#0*6[02]|#x0*(?:26|3c|3e));", re.I)
-_EDITOR_BREAK_RE = re.compile(r"<br\s*/?>\n?|</p>\s*<p>|</?p>", re.I)
+_EDITOR_BREAK_RE = re.compile(r"<br\s*/?>\n?|</p>\s*<p>", re.I)
 
 
 def _code_body(content: str, encoded: bool | None) -> str:
-    """The code as text, escaped once: entity-encoded bodies (the visual editor's) are decoded first."""
+    """The code as text, escaped once.
+
+    A body the visual editor saved is entity-encoded, with ``<br />`` and ``</p><p>``
+    for line breaks: it is decoded first. Without ``ctx.code_encoded`` the body counts
+    as encoded when it has entities and no markup other than those breaks.
+    """
     if encoded is None:
         encoded = bool(_ENCODED_HINT_RE.search(content)) and "<" not in _EDITOR_BREAK_RE.sub("", content)
     if encoded:
-        content = _EDITOR_BREAK_RE.sub(lambda b: "\n\n" if b.group().startswith("</p") else "\n", content)
+        content = _EDITOR_BREAK_RE.sub(lambda b: "\n\n" if b.group().startswith("</") else "\n", content)
         content = html.unescape(content)
     content = re.sub(r"\A(?:[ \t]*\r?\n)+", "", content).rstrip()
-    return html.escape(content, quote=False)
+    return _literal(content)
 
 
-@_handles("code", "sourcecode", "source", *(t for t in _LANGUAGES if t != "tex"))
-def _code(r: _Renderer, m: ShortcodeMatch, a: dict) -> str | None:
+@_handles("code", "sourcecode", "source", *(t for t in _LANGUAGES if t != "tex"), enclosing_only=True)
+def _code(r: _Renderer, m: ShortcodeMatch, a: dict) -> str:
     """``<pre><code class="language-X">``; a code tag with no closing tag is left as text."""
-    if m.content is None:
-        return None
     lang = _first(a, "language", "lang", 0).strip().lower() if m.tag in ("code", "sourcecode", "source") else m.tag
     lang = _LANGUAGES.get(lang, re.sub(r"[^a-z0-9+#_-]", "", lang))
     cls = f' class="language-{_esc(lang)}"' if lang else ""
-    return f"<pre><code{cls}>{_code_body(m.content, r.ctx.code_encoded)}</code></pre>"
+    return f"<pre><code{cls}>{_code_body(m.content or '', r.ctx.code_encoded)}</code></pre>"
 
 
 _LATEX_OPTIONS_RE = re.compile(r"(?:&(?:amp;|#0*38;)?(?:s|bg|fg)=[^&\s]*)+\s*\Z", re.I)
@@ -1082,12 +1116,12 @@ def _math(tex: str) -> str:
     """TeX as pandoc writes inline math: ``<span class="math inline">\\(...\\)</span>``."""
     tex = _LATEX_OPTIONS_RE.sub("", tex)
     tex = html.unescape(tex).replace("\r", " ").replace("\n", " ").strip()
-    return f'<span class="math inline">\\({html.escape(tex, quote=False)}\\)</span>'
+    return f'<span class="math inline">\\({_literal(tex)}\\)</span>'
 
 
-@_handles("latex")
-def _latex(r: _Renderer, m: ShortcodeMatch, a: dict) -> str | None:
-    return None if m.content is None else _math(m.content)
+@_handles("latex", enclosing_only=True)
+def _latex(r: _Renderer, m: ShortcodeMatch, a: dict) -> str:
+    return _math(m.content or "")
 
 
 #: Every tag the handlers convert.
