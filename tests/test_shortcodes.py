@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
+from wpmigrate.clean.blocks import has_blocks, strip_blocks
 from wpmigrate.clean.shortcodes import (
     KNOWN_TAGS,
     Attachment,
@@ -23,6 +26,7 @@ from wpmigrate.clean.shortcodes import (
     parse_attributes,
     render_shortcodes,
 )
+from wpmigrate.clean.teaser import mark_pages, split_more
 
 # --------------------------------------------------------------------------- WordPress's test handlers
 
@@ -725,3 +729,96 @@ def test_words_outside_shortcodes_survive(pieces):
 def test_plain_text_is_unchanged(text):
     assert render_shortcodes(text, ShortcodeContext()) == (text, Counter())
 
+
+
+# --------------------------------------------------------------------------- the real exports in shared/corpus
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+CORPUS_FILES = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+
+
+def _fields(item) -> dict[str, str]:
+    """An item's simple child elements by local name (content:encoded as "content")."""
+    out = {}
+    for child in item:
+        if not isinstance(child.tag, str):
+            continue
+        name = etree.QName(child).localname
+        if name == "encoded":
+            name = "content" if etree.QName(child).namespace == CONTENT_NS else "excerpt"
+        out.setdefault(name, child.text or "")
+    return out
+
+
+def _alt_text(item) -> str:
+    for meta in item:
+        if isinstance(meta.tag, str) and etree.QName(meta).localname == "postmeta":
+            values = {etree.QName(c).localname: c.text or "" for c in meta if isinstance(c.tag, str)}
+            if values.get("meta_key") == "_wp_attachment_image_alt":
+                return values.get("meta_value", "")
+    return ""
+
+
+def read_export(path: Path) -> tuple[dict[int, Attachment], list[tuple[int | None, str]]]:
+    """The attachments of an export, and (post id, content:encoded) of every item."""
+    tree = etree.parse(str(path), etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True))
+    attachments, posts = {}, []
+    for item in tree.iter("item"):
+        f = _fields(item)
+        post_id = int(f["post_id"]) if f.get("post_id", "").strip().isdigit() else None
+        if f.get("post_type") == "attachment" and post_id is not None:
+            parent = f.get("post_parent", "").strip()
+            attachments[post_id] = Attachment(
+                url=f.get("attachment_url", "").strip(),
+                parent=int(parent) if parent.isdigit() and parent != "0" else None,
+                title=f.get("title", ""),
+                caption=f.get("excerpt", ""),
+                alt=_alt_text(item),
+            )
+        posts.append((post_id, f.get("content", "")))
+    return attachments, posts
+
+
+def clean(content: str, ctx: ShortcodeContext) -> tuple[str, Counter]:
+    """The order the pipeline is expected to use: blocks, markers, then shortcodes."""
+    counts: Counter = Counter()
+    if has_blocks(content):
+        content, _, block_counts = strip_blocks(content)
+        counts += block_counts
+    _, full, _ = split_more(content)
+    html, shortcode_counts = render_shortcodes(mark_pages(full), ctx)
+    return html, counts + shortcode_counts
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES or [None], ids=lambda p: str(p.relative_to(CORPUS)) if p else "absent")
+def test_corpus_exports(path):
+    if path is None:
+        pytest.skip(f"no WXR corpus at {CORPUS}")
+    try:
+        attachments, posts = read_export(path)
+    except etree.XMLSyntaxError:
+        pytest.skip("not well-formed XML (a reader's problem, not ours)")
+    for post_id, content in posts:
+        ctx = ShortcodeContext(post_id=post_id, attachments=attachments)
+        html, counts = clean(content, ctx)
+        assert not re.search(r"<!--\s*/?wp:", html), f"block delimiter left in post {post_id}"
+        assert not [k for k in counts if k.startswith("shortcode:error:")], f"handler failed in post {post_id}"
+        # Nothing known is left: rendering again converts nothing (escaped [[tag]]s aside).
+        again = render_shortcodes(html, ctx)[1]
+        left = sum(n for k, n in again.items() if k.startswith(("shortcode:converted:", "shortcode:invalid:")))
+        escaped = sum(1 for m in find_shortcodes(content, KNOWN_TAGS) if m.escaped)
+        assert left <= escaped, f"post {post_id}: known shortcodes left unconverted: {sorted(again)}"
+
+
+def test_corpus_theme_unit_test_data_resolves_galleries_and_captions():
+    path = CORPUS / "theme-test-data" / "themeunittestdata.wordpress.xml"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    attachments, posts = read_export(path)
+    total: Counter = Counter()
+    for post_id, content in posts:
+        total += clean(content, ShortcodeContext(post_id=post_id, attachments=attachments))[1]
+    assert total["shortcode:converted:caption"] >= 5
+    assert total["shortcode:converted:gallery"] >= 10
+    assert total["shortcode:converted:audio"] >= 1
