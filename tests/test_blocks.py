@@ -41,6 +41,12 @@ def test_delimiters_removed_inner_html_kept():
     assert counts == {}
 
 
+def test_line_breaks_go_only_with_delimiters_on_their_own_line():
+    assert strip_blocks("a<!-- /wp:x -->\nb")[0] == "a\nb"
+    assert strip_blocks("a\n<!-- wp:x /-->\r\nb")[0] == "a\nb"
+    assert strip_blocks("<!-- wp:x -->\n\nb")[0] == "\nb"
+
+
 def test_namespaces_and_nesting():
     text = (
         '<!-- wp:columns --><div class="wp-block-columns"><!-- wp:column --><div>'

@@ -101,11 +101,18 @@ def _decode_attrs(raw: str | None) -> tuple[dict, str | None]:
     return (attrs, None) if isinstance(attrs, dict) else ({}, raw.strip())
 
 
-def _line_end(content: str, pos: int) -> int:
-    """pos moved past one line break, so that removed delimiters leave no empty lines."""
-    if content.startswith("\r\n", pos):
-        return pos + 2
-    return pos + 1 if content.startswith("\n", pos) else pos
+def _after_delimiter(content: str, start: int, end: int) -> int:
+    """Where the text resumes after a delimiter at [start, end).
+
+    A delimiter on a line of its own takes its line break along, so that removed
+    delimiters leave no empty lines; one after text keeps it ("a<!-- /wp:x -->\nb"
+    must not become "ab").
+    """
+    if start and content[start - 1] != "\n":
+        return end
+    if content.startswith("\r\n", end):
+        return end + 2
+    return end + 1 if content.startswith("\n", end) else end
 
 
 class _Stripper:
@@ -159,7 +166,7 @@ class _Stripper:
         pos = 0
         for start, end, m in _comments(content):
             out.append(content[pos:start])
-            pos = _line_end(content, end)
+            pos = _after_delimiter(content, start, end)
             if m is None:
                 self.counts["block:malformed-delimiter"] += 1
             else:

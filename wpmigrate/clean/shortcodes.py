@@ -824,8 +824,8 @@ def _first(attrs: dict, *keys: str | int) -> str:
     return next((attrs[k] for k in keys if attrs.get(k)), "")
 
 
-def render_shortcodes(html_: str, ctx: ShortcodeContext | None = None) -> tuple[str, Counter[str]]:
-    """Convert the known shortcodes of ``html_`` to HTML; count what happened.
+def render_shortcodes(html: str, ctx: ShortcodeContext | None = None) -> tuple[str, Counter[str]]:
+    """Convert the known shortcodes of ``html`` to HTML; count what happened.
 
     Counter keys: ``shortcode:converted:TAG``, ``shortcode:invalid:TAG`` (known tag,
     unusable arguments: a link or nothing was emitted), ``shortcode:unknown:NAME`` /
@@ -836,7 +836,7 @@ def render_shortcodes(html_: str, ctx: ShortcodeContext | None = None) -> tuple[
     ``<p>`` with it, as ``shortcode_unautop`` does.
     """
     renderer = _Renderer(ctx or ShortcodeContext())
-    return renderer.render(html_), renderer.counts
+    return renderer.render(html), renderer.counts
 
 
 # --------------------------------------------------------------------------- handlers
@@ -890,7 +890,7 @@ def _gallery(r: _Renderer, m: ShortcodeMatch, a: dict) -> str:
     images = [img for img in images if img]
     if not images:
         raise _Unconvertible("")
-    return '<figure class="gallery">\n' + "\n".join(images) + "\n</figure>"
+    return '<figure class="gallery">' + "".join(images) + "</figure>"  # no newlines: wpautop-safe
 
 
 @_handles("playlist")
