@@ -587,6 +587,9 @@ def test_latex():
     assert render("[latex]a &amp; b[/latex]") == math("a &amp; b")
     assert counts("$latex a$ [latex]b[/latex]") == {"shortcode:converted:latex": 2}
     assert render("costs $5 or $latex") == "costs $5 or $latex"
+    out, c = render_shortcodes("$latex \\sqrt[n]{x} + [a,b]$ [youtube WVbQ-oro7FQ]", ShortcodeContext())
+    assert out.startswith(math("\\sqrt&#91;n&#93;{x} + &#91;a,b&#93;") + " <figure")
+    assert c == {"shortcode:converted:latex": 1, "shortcode:converted:youtube": 1}
 
 
 def test_attribute_values_are_escaped():

@@ -10,7 +10,8 @@ bodies stay linear:
   closer is self-closing.
 * ``[[tag]]`` is an escape and renders as ``[tag]``.
 * Brackets inside HTML tags and comments are not shortcodes (WordPress hides them
-  the same way; it also expands shortcodes inside attribute values, which we leave).
+  the same way; it also expands shortcodes inside attribute values, which we leave),
+  nor are those inside Jetpack's inline ``$latex ...$`` (it runs first there).
 
 Handlers emit plain semantic HTML (``figure``, ``pre > code``, ``audio``, an
 ``iframe`` only for well-known video/map hosts, otherwise a link), with every
@@ -109,16 +110,39 @@ _HIDE_BRACKETS = str.maketrans("[]", "\x01\x02")
 _CLOSER_RE = re.compile(r"\[/([^<>&/\[\]\x00-\x20=]+)\]")
 
 
-def _hide_html_brackets(text: str) -> str:
-    """The text with ``[``/``]`` inside HTML tags and comments replaced, same length."""
-    if "<" not in text:
-        return text
+_INLINE_LATEX_START_RE = re.compile(r"\$latex(?:=\s*|\s+)", re.I)
+_INLINE_LATEX_BODY_RE = re.compile(r"((?:[^$\\]++|\\.)*+)\$", re.S)
 
-    def hide(m: re.Match[str]) -> str:
-        s = m.group()
+
+def _latex_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, TeX) of Jetpack's inline ``$latex ...$`` (``\\$`` does not end it)."""
+    if "$" not in text:
+        return
+    pos = 0
+    while start := _INLINE_LATEX_START_RE.search(text, pos):
+        body = _INLINE_LATEX_BODY_RE.match(text, start.end())
+        if body is None:  # unterminated: no later "$latex" can end either
+            return
+        yield start.start(), body.end(), body.group(1)
+        pos = body.end()
+
+
+def _hide_brackets(text: str) -> str:
+    """The text with ``[``/``]`` inside HTML tags, comments and ``$latex$`` replaced, same length."""
+
+    def hide(s: str) -> str:
         return s.translate(_HIDE_BRACKETS) if ("[" in s or "]" in s) else s
 
-    return _HTML_HIDDEN_RE.sub(hide, text)
+    if "<" in text:
+        text = _HTML_HIDDEN_RE.sub(lambda m: hide(m.group()), text)
+    spans = list(_latex_spans(text))
+    if spans:
+        pieces, pos = [], 0
+        for start, end, _ in spans:
+            pieces += [text[pos:start], hide(text[start:end])]
+            pos = end
+        text = "".join(pieces) + text[pos:]
+    return text
 
 
 # "[" or "[[" and a name. A greedy [\w-]* run always ends where WordPress's
@@ -199,7 +223,7 @@ class _Scanner:
 
     def __init__(self, text: str, tagnames: frozenset[str] | None) -> None:
         self.text = text
-        self.scan = _hide_html_brackets(text)
+        self.scan = _hide_brackets(text)
         self.pattern, self.names = _opener_for(tagnames)
         self._closers: dict[str, list[int]] | None = None
         self._close_from = len(text) + 1
@@ -653,8 +677,6 @@ def _handles(*tags: str, enclosing_only: bool = False) -> Callable[[_Handler], _
 _BLOCK_OUTPUT_RE = re.compile(r"<(?:figure|pre|blockquote|div|ol|ul|p|table)\b")
 _BLANK_RE = re.compile(r"(?:\s|&nbsp;|\xa0)*")
 _P_CLOSE_RE = re.compile(r"(?:\s|&nbsp;|\xa0)*(?:<br\s*/?>\s*)?</p>")
-_INLINE_LATEX_START_RE = re.compile(r"\$latex(?:=\s*|\s+)", re.I)
-_INLINE_LATEX_BODY_RE = re.compile(r"((?:[^$\\]++|\\.)*+)\$", re.S)
 _UNKNOWN_NAME_RE = re.compile(r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*")
 _MAX_DEPTH = 64
 _MAX_UNKNOWN_ATTRS = 1000
@@ -702,49 +724,43 @@ class _Renderer:
         scanner = _Scanner(text, self.tagnames)
         out: list[str] = []
         drops: list[tuple[int, int]] = []  # closing tags of dropped unknown shortcodes
-        pos = 0
-        while (m := scanner.match(pos)) is not None:
-            if m.tag in _HANDLERS:
-                pos = self._known(m, text, out, drops, pos)
-            else:
-                pos = self._unknown(m, text, out, drops, pos)
+        pos = scan = 0  # text before pos is in out; the scan goes on from scan
+        while (m := scanner.match(scan)) is not None:
+            step = self._known(m) if m.tag in _HANDLERS else self._unknown(m, drops)
+            if isinstance(step, int):  # left as text: copied later with what follows
+                scan = step
+                continue
+            start, end, html = step
+            if not m.prefix and not m.suffix and _BLOCK_OUTPUT_RE.match(html):
+                start, end = self._unwrap_paragraph(text, pos, start, end)
+            self._copy(out, text, pos, start, drops)
+            out.append(html)
+            pos = scan = end
         self._copy(out, text, pos, len(text), drops)
         return "".join(out)
 
-    def _known(self, m: ShortcodeMatch, text: str, out: list[str], drops: list, pos: int) -> int:
+    # A step is where to scan on from (the shortcode stays text) or (start, end, html).
+
+    def _known(self, m: ShortcodeMatch) -> int | tuple[int, int, str]:
         if m.escaped:
-            self._copy(out, text, pos, m.start, drops)
-            out.append(text[m.start + 1 : m.end - 1])
-            return m.end
+            return m.start, m.end, m.text[m.start + 1 : m.end - 1]
         converted = self._convert(m)
         if converted is None:  # [php] with no code, or a failed handler: plain text
-            self._copy(out, text, pos, m.name_end, drops)
             return m.name_end
-        start, end = m.start, m.end
-        if not m.prefix and not m.suffix and _BLOCK_OUTPUT_RE.match(converted):
-            start, end = self._unwrap_paragraph(text, pos, start, end)
-        self._copy(out, text, pos, start, drops)
-        out.append(m.prefix + converted + m.suffix)
-        return end
+        return m.start, m.end, m.prefix + converted + m.suffix
 
-    def _unknown(self, m: ShortcodeMatch, text: str, out: list[str], drops: list, pos: int) -> int:
+    def _unknown(self, m: ShortcodeMatch, drops: list[tuple[int, int]]) -> int | tuple[int, int, str]:
         if not _plausible(m):
-            self._copy(out, text, pos, m.name_end, drops)
             return m.name_end
         if m.escaped:
-            self._copy(out, text, pos, m.start, drops)
-            out.append(text[m.start + 1 : m.end - 1])
-            return m.end
+            return m.start, m.end, m.text[m.start + 1 : m.end - 1]
         if self.ctx.unknown == "keep":
             self.counts[f"shortcode:unknown:{m.tag}"] += 1
-            self._copy(out, text, pos, m.name_end, drops)
-            return m.name_end  # scan its attributes and content like WordPress does
+            return m.name_end  # its attributes and content are scanned, as WordPress does
         self.counts[f"shortcode:dropped:{m.tag}"] += 1
-        self._copy(out, text, pos, m.start, drops)
-        out.append(m.prefix)
         if m.content_span is not None:
             heapq.heappush(drops, (m.content_span[1], m.content_span[1] + len(m.tag) + 3))
-        return m.open_end
+        return m.start, m.open_end, m.prefix
 
     def _copy(self, out: list[str], text: str, a: int, b: int, drops: list[tuple[int, int]]) -> None:
         """Append text[a:b], leaving out pending closing tags of dropped shortcodes."""
@@ -783,16 +799,11 @@ class _Renderer:
 
     def _inline_latex(self, text: str) -> str:
         """Jetpack's ``$latex ...$`` inline form."""
-        if "$" not in text:
-            return text
         out, pos = [], 0
-        while start := _INLINE_LATEX_START_RE.search(text, pos):
-            body = _INLINE_LATEX_BODY_RE.match(text, start.end())
-            if body is None:  # unterminated: no later "$latex" can end either
-                break
+        for start, end, tex in _latex_spans(text):
             self.counts["shortcode:converted:latex"] += 1
-            out += [text[pos : start.start()], _math(body.group(1))]
-            pos = body.end()
+            out += [text[pos:start], _math(tex)]
+            pos = end
         return "".join(out) + text[pos:] if out else text
 
     # -- attachments
