@@ -204,6 +204,12 @@ def test_brackets_inside_html_are_not_shortcodes():
     assert m.content == '<img alt="[/baztag]" src="x]">text'
 
 
+def test_find_unusual_registered_names():
+    odd = "unreserved!#$%()*+,-.;?@^_{|}~chars"  # WordPress accepts this name (data_registration_good)
+    assert [m.tag for m in find_shortcodes(f"[{odd} a=1] [good!] [good]", [odd, "good!"])] == [odd, "good!"]
+    assert [m.tag for m in find_shortcodes("[caption] [c]", "caption")] == ["caption"]
+
+
 def test_find_any_name_and_none():
     assert [m.tag for m in find_shortcodes("[a] [b-c x=1] [[d]] [9]", None)] == ["a", "b-c", "d"]
     assert list(find_shortcodes("[a]", [])) == []

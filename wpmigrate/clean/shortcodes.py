@@ -293,6 +293,8 @@ def find_shortcodes(text: str, tagnames: Iterable[str] | None = None) -> Iterato
     """
     if "[" not in text:
         return
+    if isinstance(tagnames, str):
+        tagnames = (tagnames,)
     names = None if tagnames is None else frozenset(tagnames)
     if names == frozenset():
         return
@@ -872,7 +874,8 @@ def _caption(r: _Renderer, m: ShortcodeMatch, a: dict) -> str:
     if not caption_html:
         return media_html
     align = a.get("align", "")
-    return f"<figure{_attrs(class_=align if align in _ALIGNMENTS else None)}>{media_html}<figcaption>{caption_html}</figcaption></figure>"
+    figure = _attrs(class_=align if align in _ALIGNMENTS else None)
+    return f"<figure{figure}>{media_html}<figcaption>{caption_html}</figcaption></figure>"
 
 
 def _image(att: Attachment, link_file: bool) -> str:
