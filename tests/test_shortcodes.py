@@ -277,6 +277,32 @@ def test_caption_without_caption_text_keeps_content():
     assert render('[caption width="0" caption="Shown anyway"]x[/caption]') == "<figure>x<figcaption>Shown anyway</figcaption></figure>"
 
 
+HTML_CAPTION = 'A <strong class="classy">bolded</strong> <em>caption</em> with a <a href="#">link</a>.'
+IMG = """<img src="pic.jpg" id='anId' alt="pic"/>"""
+LINKED = f"<a href='#'>{IMG}</a>"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [  # the cases of WordPress's tests/phpunit/tests/media.php (test_img_caption_shortcode_*)
+        ("[caption]", ""),
+        ("[caption]A simple caption.[/caption]", "A simple caption."),
+        ('[caption width="0"]A simple caption.[/caption]', "A simple caption."),
+        ('[caption caption=""]', ""),
+        ('[caption caption=""]A simple caption.[/caption]', "A simple caption."),
+        ('[caption width="20" caption="A simple caption."]', "<figure><figcaption>A simple caption.</figcaption></figure>"),
+        (f"[caption width=\"20\" caption='{HTML_CAPTION}']", f"<figure><figcaption>{HTML_CAPTION}</figcaption></figure>"),
+        (f'[caption width="20"]{IMG}{HTML_CAPTION}[/caption]', f"<figure>{IMG}<figcaption>{HTML_CAPTION}</figcaption></figure>"),
+        (f'[caption width="20"]{LINKED}{HTML_CAPTION}[/caption]', f"<figure>{LINKED}<figcaption>{HTML_CAPTION}</figcaption></figure>"),
+        (f'[caption width="20"]{LINKED}\n\n{HTML_CAPTION}[/caption]', f"<figure>{LINKED}<figcaption>{HTML_CAPTION}</figcaption></figure>"),
+        (f'[caption width="20" id="myId"]{IMG}{HTML_CAPTION}[/caption]', f"<figure>{IMG}<figcaption>{HTML_CAPTION}</figcaption></figure>"),
+        ('[caption width="20" caption="c" align="&myAlignment"]', "<figure><figcaption>c</figcaption></figure>"),
+    ],
+)  # fmt: skip
+def test_caption_wordpress_media_cases(text, expected):
+    assert render(text) == expected
+
+
 def test_wordpress_escaping_case_caption():
     # WordPress: '<div style="width: 12px" class="wp-caption alignnone"><div>hello</div><p class="wp-caption-text">test</p></div>'
     assert render('[caption caption="test" width="2"]<div>hello</div>[/caption]') == "<figure><div>hello</div><figcaption>test</figcaption></figure>"
