@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from tests.conftest import CORPUS
 from wpmigrate.clean.blocks import has_blocks, strip_blocks
 from wpmigrate.clean.shortcodes import (
     KNOWN_TAGS,
@@ -764,7 +765,6 @@ def test_plain_text_is_unchanged(text):
 
 # --------------------------------------------------------------------------- the real exports in shared/corpus
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 CORPUS_FILES = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 
