@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from wpmigrate.model import Attachment
+
 # --------------------------------------------------------------------------- attributes
 
 _ATTR_RE = re.compile(
@@ -618,17 +620,6 @@ def _embed_url(url: str, size: Mapping) -> str | None:
 
 
 # --------------------------------------------------------------------------- rendering
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """What the export knows about an attachment."""
-
-    url: str
-    parent: int | None = None
-    title: str = ""
-    caption: str = ""
-    alt: str = ""
 
 
 @dataclass
