@@ -115,17 +115,26 @@ class Renderer:
         return "(" + ", ".join(values) + ")"
 
 
+#: The sqlite3 and mariadb shells read their input line by line and drop the CR
+#: of a CRLF, even inside a string literal: text with a CR goes in as UTF-8 hex.
+_TEXT_WITH_CR = {"sqlite": "CAST(X'{}' AS TEXT)", "mysql": "CONVERT(X'{}' USING utf8mb4)"}
+
+
 def _literal(compiler, type_, kind: str, dialect: str) -> Callable[[Any], str]:
     convert = _to_datetime if dialect == "mysql" and kind in (t.UTC, t.LOCAL) else None
     # Text, JSON and dates are all rendered as string literals; the column's
     # type converts them on insert.
-    type_ = type_ if kind in (t.INT, t.BIGINT, t.BOOL) else String()
+    text = kind not in (t.INT, t.BIGINT, t.BOOL)
+    type_ = String() if text else type_
+    hex_cr = _TEXT_WITH_CR.get(dialect) if text else None
 
     def render(value: Any) -> str:
         if value is None:
             return "NULL"
         if convert is not None:
             value = convert(value)
+        if hex_cr and "\r" in value:
+            return hex_cr.format(value.encode("utf-8").hex())
         return compiler.render_literal_value(value, type_)
 
     return render
