@@ -51,6 +51,16 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _wait(process: subprocess.Popen, ready, log: Path, seconds: float) -> None:
+    """Until ``ready()``; RuntimeError with the server's log if it dies or takes too long."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        if ready():
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"the server did not start: {log.read_text(errors='replace')[-2000:]}")
+
+
 def _json_lines(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]
 
@@ -134,14 +144,8 @@ class Postgres:
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            if _run(self._client("pg_isready", "postgres")).returncode == 0:
-                return
-            time.sleep(0.2)
-        raise RuntimeError("postgres did not start: " + (self.root / "postgres.log").read_text(errors="replace")[-2000:])
+        _wait(self.process, lambda: _run(self._client("pg_isready", "postgres")).returncode == 0,
+              self.root / "postgres.log", 30)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -243,14 +247,8 @@ class MariaDB:
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            if self.socket.exists() and self.sql("mysql", "SELECT 1").returncode == 0:
-                return
-            time.sleep(0.3)
-        raise RuntimeError("mariadbd did not start: " + (self.root / "mysqld.log").read_text(errors="replace")[-2000:])
+        _wait(self.process, lambda: self.socket.exists() and self.sql("mysql", "SELECT 1").returncode == 0,
+              self.root / "mysqld.log", 60)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -13,13 +13,21 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from wpmigrate import __version__
+from wpmigrate import __version__, schema
 from wpmigrate.model import Comment, Export, Meta, Post
 from wpmigrate.writers.sql.tables import SQL_SCHEMA_VERSION
 
 Row = dict[str, Any]
 #: (unprefixed table name, row)
 TableRow = tuple[str, Row]
+
+#: Post and comment fields stored under their own name (as in the JSON form).
+_POST_FIELDS = (
+    "type", "status", "title", "slug", "link", "path", "guid", "date", "date_local", "modified",
+    "modified_local", "author", "menu_order", "password", "comment_status", "ping_status", "excerpt",
+    "featured_image", "attachment_url",
+)
+_COMMENT_FIELDS = ("status", "type", "date", "date_local", "content", "content_html")
 
 _encode_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 #: What no database text column can hold: NUL (PostgreSQL refuses it) and lone
@@ -87,31 +95,14 @@ class RowBuilder:
     # ------------------------------------------------------------ header
 
     def header_rows(self) -> Iterator[TableRow]:
-        site = self.export.site
         yield "site", _texts({
             "id": 1,
-            "title": site.title,
-            "link": site.link,
-            "description": site.description,
-            "language": site.language,
-            "base_site_url": site.base_site_url,
-            "base_blog_url": site.base_blog_url,
-            "wxr_version": site.wxr_version,
-            "generator": site.generator,
-            "exported_at": site.exported_at,
+            **schema.site_to_dict(self.export.site),
             "wpmigrate_version": __version__,
             "schema_version": SQL_SCHEMA_VERSION,
         })
         for number, author in enumerate(self.export.authors, 1):
-            yield "authors", _texts({
-                "id": number,
-                "wp_id": author.id,
-                "login": author.login,
-                "email": author.email,
-                "display_name": author.display_name,
-                "first_name": author.first_name,
-                "last_name": author.last_name,
-            })
+            yield "authors", _texts({"id": number, "wp_id": author.id, **_without(schema.author_to_dict(author), "id")})
         terms = self.export.terms
         parents = [self.term_ids.get((t.taxonomy, t.parent)) if t.parent is not None else None for t in terms]
         order, parents = parents_first([p - 1 if p is not None else None for p in parents])
@@ -120,12 +111,8 @@ class RowBuilder:
             yield "terms", _texts({
                 "id": index + 1,
                 "wp_id": term.id,
-                "taxonomy": term.taxonomy,
-                "slug": term.slug,
-                "name": term.name,
-                "parent": term.parent,
+                **_without(schema.term_to_dict(term), "id", "meta"),
                 "parent_id": parent + 1 if parent is not None else None,
-                "description": term.description,
             })
         for number, term in enumerate(terms, 1):
             for row in _meta_rows("term_id", number, term.meta):
@@ -141,33 +128,15 @@ class RowBuilder:
         yield "posts", _texts({
             "id": post_id,
             "wp_id": post.id,
-            "type": post.type,
-            "status": post.status,
-            "title": post.title,
-            "slug": post.slug,
-            "link": post.link,
-            "path": post.path,
-            "guid": post.guid,
-            "date": post.date,
-            "date_local": post.date_local,
-            "modified": post.modified,
-            "modified_local": post.modified_local,
-            "author": post.author,
+            **{name: getattr(post, name) for name in _POST_FIELDS},
             "author_id": self.author_ids.get(post.author) if post.author is not None else None,
             "parent_wp_id": post.parent,
             "parent_id": None,  # set at the end: the parent may come later
-            "menu_order": post.menu_order,
-            "password": post.password,
             "sticky": bool(post.sticky),
-            "comment_status": post.comment_status,
-            "ping_status": post.ping_status,
-            "excerpt": post.excerpt,
             "content_raw": content.raw,
             "content_html": content.html,
             "content_teaser": content.teaser if has_html else None,
             "content_diagnostics": _encode_json(content.diagnostics or {}) if has_html else None,
-            "featured_image": post.featured_image,
-            "attachment_url": post.attachment_url,
         })
         for position, ref in enumerate(post.terms):
             yield "post_terms", _texts({
@@ -193,27 +162,14 @@ class RowBuilder:
         )
         for index in order:
             comment, parent = comments[index], parents[index]
-            who = comment.author
             yield "comments", _texts({
                 "id": first + index,
                 "post_id": post_id,
                 "wp_id": comment.id,
                 "parent_wp_id": comment.parent,
                 "parent_id": first + parent if parent is not None else None,
-                "status": comment.status,
-                "type": comment.type,
-                "date": comment.date,
-                "date_local": comment.date_local,
-                "content": comment.content,
-                "content_html": comment.content_html,
-                "author_name": who.name,
-                "author_email": who.email,
-                "author_url": who.url,
-                "author_ip": who.ip,
-                "author_user_id": who.user_id,
-                "author_provider": who.provider,
-                "author_provider_id": who.provider_id,
-                "author_avatar": who.avatar,
+                **{name: getattr(comment, name) for name in _COMMENT_FIELDS},
+                **{f"author_{key}": value for key, value in schema.commenter_to_dict(comment.author).items()},
             })
         for index, comment in enumerate(comments):
             for row in _meta_rows("comment_id", first + index, comment.meta):
@@ -248,6 +204,10 @@ class Batches:
                 self.write(name, batch)
                 self.pending[name] = []
                 self.sizes[name] = 0
+
+
+def _without(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key not in keys}
 
 
 def _texts(row: Row) -> Row:
