@@ -61,6 +61,21 @@ def _wait(process: subprocess.Popen, ready, log: Path, seconds: float) -> None:
     raise RuntimeError(f"the server did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
+def _serve(server, root: Path, name: str):
+    """Start ``server``, hand it to the session, then stop it and remove ``root``."""
+    try:
+        server.start()
+    except (RuntimeError, OSError) as exc:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+        unavailable(f"could not start {name}: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def _json_lines(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]
 
@@ -205,16 +220,7 @@ def postgres() -> Iterator[Postgres]:
     root = Path(tempfile.mkdtemp(prefix="wpm-pg-"))
     if user:
         shutil.chown(root, user)
-    server = Postgres(bindir, root, user)
-    try:
-        server.start()
-    except (RuntimeError, OSError) as exc:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
-        unavailable(f"could not start PostgreSQL: {exc}")
-    yield server
-    server.stop()
-    shutil.rmtree(root, ignore_errors=True)
+    yield from _serve(Postgres(bindir, root, user), root, "PostgreSQL")
 
 
 # ---------------------------------------------------------------- MariaDB
@@ -293,16 +299,7 @@ def mariadb() -> Iterator[MariaDB]:
     if not (server and install and client):
         unavailable("MariaDB is not installed (apt-get install mariadb-server mariadb-client)")
     root = Path(tempfile.mkdtemp(prefix="wpm-my-"))
-    instance = MariaDB(server, install, client, root)
-    try:
-        instance.start()
-    except (RuntimeError, OSError) as exc:
-        instance.stop()
-        shutil.rmtree(root, ignore_errors=True)
-        unavailable(f"could not start MariaDB: {exc}")
-    yield instance
-    instance.stop()
-    shutil.rmtree(root, ignore_errors=True)
+    yield from _serve(MariaDB(server, install, client, root), root, "MariaDB")
 
 
 # ---------------------------------------------------------------- expected rows, from the JSON output
