@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Text, insert, literal
 
+from tests.conftest import CORPUS, FIXTURES, SAMPLE
 from tests.dbservers import (  # noqa: F401 - fixtures
     Postgres,
     compare_tables,
@@ -28,12 +29,7 @@ from wpmigrate.writers.sql.rows import RowBuilder, parents_first
 from wpmigrate.writers.sql.script import make_dialect, write_sql
 from wpmigrate.writers.sql.tables import TABLE_ORDER, build_schema
 
-ROOT = Path(__file__).resolve().parent.parent
-HOSTILE = ROOT / "fixtures" / "sql" / "hostile.xml"
-SAMPLE = ROOT / "fixtures" / "intelnews-sample.xml"
-CORPUS = ROOT.parent / "shared" / "corpus"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus")
+HOSTILE = FIXTURES / "sql" / "hostile.xml"
 DIALECTS = ("sqlite", "postgresql", "mysql")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import FIXTURES, SAMPLE
 from tests.dbservers import compare_tables, expected_rows, json_output, sqlite_shell  # noqa: F401 - fixture
 from wpmigrate.cli import cli
 from wpmigrate.errors import OutputError, UsageError
@@ -18,9 +19,7 @@ from wpmigrate.writers.sql.script import write_sql
 from wpmigrate.writers.sql.tables import TABLE_ORDER
 from wpmigrate.writers.sqlite import write_sqlite
 
-ROOT = Path(__file__).resolve().parent.parent
-HOSTILE = ROOT / "fixtures" / "sql" / "hostile.xml"
-SAMPLE = ROOT / "fixtures" / "intelnews-sample.xml"
+HOSTILE = FIXTURES / "sql" / "hostile.xml"
 
 
 def database_for(path: Path, out: Path, **options) -> Path:
