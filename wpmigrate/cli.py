@@ -14,7 +14,7 @@ import click
 from wpmigrate import __version__
 from wpmigrate.convert import ConvertOptions, convert
 from wpmigrate.diagnostics import Diagnostics
-from wpmigrate.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, WpmigrateError
+from wpmigrate.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, UsageError, WpmigrateError
 from wpmigrate.pii import DEFAULT_SALT, MODES
 from wpmigrate.writers import FORMATS
 
@@ -46,6 +46,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Commenters' e-mails and IPs: keep them, replace them by a salted hash, or drop them.")
 @click.option("--pii-salt", default=DEFAULT_SALT, show_default=True, metavar="TEXT",
               help="Salt for --pii hash; set your own to make hashes unguessable.")
+@click.option("--dialect", type=click.Choice(["sqlite", "postgresql", "mysql"]), default=None,
+              help="SQL dialect for --to sql (mysql also fits MariaDB). Default: sqlite.")
+@click.option("--schema-only", is_flag=True, help="--to sql: only create the tables.")
+@click.option("--data-only", is_flag=True, help="--to sql: only insert the rows, into existing tables.")
+@click.option("--table-prefix", default="", metavar="PREFIX", help="--to sql/sqlite: prefix for every table name.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
 def convert_command(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, **options) -> None:
@@ -59,10 +64,13 @@ def convert_command(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, **
       wpmigrate convert export.xml --to ndjson -o - | head
       wpmigrate convert site.000.xml site.001.xml  # a split export
       wpmigrate convert damaged.xml --recover
+      wpmigrate convert export.xml --to sql --dialect postgresql -o blog.sql
+      wpmigrate convert export.xml --to sqlite -o blog.db
     """
     diagnostics = Diagnostics()
 
     def run() -> None:
+        options["format_options"] = _sql_options(options)
         result = convert(list(inputs), ConvertOptions(**options), diagnostics)
         if not quiet:
             _report(diagnostics)
@@ -72,6 +80,26 @@ def convert_command(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, **
 
 
 cli.add_command(convert_command, name="convert")
+
+
+def _sql_options(options: dict) -> dict:
+    """Pop the SQL options from ``options``: the format options of --to sql/sqlite."""
+    given = {
+        "dialect": options.pop("dialect"),
+        "schema_only": options.pop("schema_only"),
+        "data_only": options.pop("data_only"),
+        "table_prefix": options.pop("table_prefix"),
+    }
+    used = {key: value for key, value in given.items() if value}
+    if options["to"] not in ("sql", "sqlite"):
+        if used:
+            key = next(iter(used))
+            where = "--to sql" if key == "dialect" else "--to sql and --to sqlite"
+            raise UsageError(f"--{key.replace('_', '-')} applies to {where} only")
+        return {}
+    if options["to"] == "sqlite" and "dialect" in used:
+        raise UsageError("--dialect applies to --to sql only", hint="--to sqlite always writes SQLite")
+    return used
 
 
 def _report(diagnostics: Diagnostics) -> None:

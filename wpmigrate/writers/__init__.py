@@ -10,6 +10,8 @@ from wpmigrate.errors import UsageError
 from wpmigrate.model import Export, Post
 from wpmigrate.output import atomic_file
 from wpmigrate.writers.json import write_json, write_ndjson
+from wpmigrate.writers.sql import write_sql_file
+from wpmigrate.writers.sqlite import write_sqlite
 
 #: ``write(export, posts, path, force=..., **format options)``; path "-" is stdout.
 WriteFunction = Callable[..., None]
@@ -39,6 +41,8 @@ def stream_writer(write: Callable[[Export, Iterable[Post], BinaryIO], None]) -> 
 FORMATS: dict[str, Format] = {
     "json": Format("json", ".json", stream_writer(write_json), description="one JSON document (default)"),
     "ndjson": Format("ndjson", ".ndjson", stream_writer(write_ndjson), description="one JSON object per line"),
+    "sql": Format("sql", ".sql", write_sql_file, description="an SQL script (--dialect sqlite|postgresql|mysql)"),
+    "sqlite": Format("sqlite", ".db", write_sqlite, streams=False, description="a SQLite database with full-text search"),
 }
 
 
