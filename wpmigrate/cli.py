@@ -91,8 +91,15 @@ def validate_command(ctx: click.Context, inputs: tuple[str, ...], fmt: str, fail
     """Check exports before importing them: damage, missing parts, broken references.
 
     Each split export (site.000.xml, site.001.xml ...) or zip is checked as one
-    export; every other INPUT on its own. Exit 0: nothing reaches --fail-on;
-    1: something does; 2: usage error; 3: an input cannot be read.
+    export; every other INPUT on its own. The finding codes are listed in
+    docs/validate.md.
+
+    \b
+    Exit codes:
+      0  nothing reaches --fail-on
+      1  something does
+      2  usage error
+      3  an input cannot be read
 
     \b
     Examples:
