@@ -42,12 +42,15 @@ def summary_line(report: Report) -> str:
 
 
 def to_text(report: Report, fail_on: str) -> str:
-    lines = []
-    for finding in report.findings:
-        where = finding.where()
-        lines.append(f"{where + ': ' if where else ''}{finding.severity}: {finding.message} [{finding.code}]")
+    lines = [text_line(finding) for finding in report.findings]
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
+
+
+def text_line(finding: Diagnostic) -> str:
+    """``file:line:column (item N, comment M): severity: message [code]``."""
+    where = finding.where()
+    return f"{where + ': ' if where else ''}{finding.severity}: {finding.message} [{finding.code}]"
 
 
 # ---------------------------------------------------------------- json
@@ -104,29 +107,31 @@ def to_junit(report: Report, fail_on: str) -> str:
     for finding in report.findings:
         by_file.setdefault(finding.file or "(inputs)", []).append(finding)
     root = etree.Element("testsuites", name="wpmigrate validate")
-    total = failed = 0
-    for name, findings in by_file.items():
-        suite = etree.SubElement(root, "testsuite", name=_xml(name))
-        failing = [f for f in findings if reaches(f.severity, fail_on)]
-        for finding in failing:
-            case = etree.SubElement(
-                suite, "testcase", classname=f"wpmigrate.validate.{rule_of(finding.code)}",
-                name=_xml(f"{finding.code} at {finding.where()}"),
-            )
-            failure = etree.SubElement(case, "failure", type=finding.code, message=_xml(finding.message))
-            failure.text = _xml(f"{finding.severity}: {finding.where()}: {finding.message}")
-        if not failing:
-            etree.SubElement(suite, "testcase", classname="wpmigrate.validate", name=f"no finding at --fail-on {fail_on}")
-        rest = [f for f in findings if not reaches(f.severity, fail_on)]
-        if rest:
-            out = etree.SubElement(suite, "system-out")
-            out.text = _xml("\n".join(f"{f.severity}: {f.where()}: {f.message} [{f.code}]" for f in rest))
-        tests = max(len(failing), 1)
-        suite.attrib.update({"tests": str(tests), "failures": str(len(failing)), "errors": "0", "skipped": "0"})
-        total += tests
-        failed += len(failing)
-    root.attrib.update({"tests": str(total), "failures": str(failed), "errors": "0"})
+    counts = [_junit_suite(root, name, findings, fail_on) for name, findings in by_file.items()]
+    tests, failures = (sum(column) for column in zip(*counts)) if counts else (0, 0)
+    root.attrib.update({"tests": str(tests), "failures": str(failures), "errors": "0"})
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
+
+
+def _junit_suite(root, name: str, findings: list[Diagnostic], fail_on: str) -> tuple[int, int]:
+    """One file's ``<testsuite>``; returns its (tests, failures)."""
+    suite = etree.SubElement(root, "testsuite", name=_xml(name))
+    failing = [f for f in findings if reaches(f.severity, fail_on)]
+    for finding in failing:
+        case = etree.SubElement(
+            suite, "testcase", classname=f"wpmigrate.validate.{rule_of(finding.code)}",
+            name=_xml(f"{finding.code} at {finding.where()}"),
+        )
+        failure = etree.SubElement(case, "failure", type=finding.code, message=_xml(finding.message))
+        failure.text = _xml(text_line(finding))
+    if not failing:
+        etree.SubElement(suite, "testcase", classname="wpmigrate.validate", name=f"no finding at --fail-on {fail_on}")
+    rest = [f for f in findings if not reaches(f.severity, fail_on)]
+    if rest:
+        etree.SubElement(suite, "system-out").text = _xml("\n".join(text_line(f) for f in rest))
+    tests = max(len(failing), 1)
+    suite.attrib.update({"tests": str(tests), "failures": str(len(failing)), "errors": "0", "skipped": "0"})
+    return tests, len(failing)
 
 
 def _xml(text: str) -> str:

@@ -34,7 +34,7 @@ _REPORTS = (
 class Tally(Counter):
     """A Counter that keeps at most MAX_KEYS names."""
 
-    def count(self, name: str, n: int = 1) -> None:  # type: ignore[override]
+    def count(self, name: str, n: int = 1) -> None:
         if name not in self and len(self) >= MAX_KEYS:
             name = "(other)"
         self[name] += n
