@@ -14,8 +14,10 @@ import click
 from wpmigrate import __version__
 from wpmigrate.convert import ConvertOptions, convert
 from wpmigrate.diagnostics import Diagnostics
-from wpmigrate.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, UsageError, WpmigrateError
+from wpmigrate.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, UsageError, WpmigrateError
 from wpmigrate.pii import DEFAULT_SALT, MODES
+from wpmigrate.validate import FAIL_ON, validate
+from wpmigrate.validate import formats as report_formats
 from wpmigrate.writers import FORMATS
 
 SHOWN_DIAGNOSTICS = 10
@@ -100,6 +102,54 @@ def _sql_options(options: dict) -> dict:
     if options["to"] == "sqlite" and "dialect" in used:
         raise UsageError("--dialect applies to --to sql only", hint="--to sqlite always writes SQLite")
     return used
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--format", "fmt", type=click.Choice(list(report_formats.FORMATS)), default="text",
+              show_default=True, help="Report format.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
+              help="Exit with 1 when a finding of this severity or worse is found.")
+@click.option("--rules", metavar="NAME,...", help="Run only these rules (see docs/validate.md).")
+@click.option("--ignore", metavar="CODE,...", help="Leave out findings with these codes.")
+@click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here (replaced). Default: stdout.")
+@click.pass_context
+def validate_command(ctx: click.Context, inputs: tuple[str, ...], fmt: str, fail_on: str, rules: str | None,
+                     ignore: str | None, output: str) -> None:
+    """Check exports before importing them: damage, missing parts, broken references.
+
+    Each split export (site.000.xml, site.001.xml ...) or zip is checked as one
+    export; every other INPUT on its own. The finding codes are listed in
+    docs/validate.md.
+
+    \b
+    Exit codes:
+      0  nothing reaches --fail-on
+      1  something does
+      2  usage error
+      3  an input cannot be read
+
+    \b
+    Examples:
+      wpmigrate validate export.xml
+      wpmigrate validate site.000.xml site.001.xml --fail-on warning
+      wpmigrate validate export.xml --format sarif -o wpmigrate.sarif
+    """
+
+    failed = False
+
+    def run() -> None:
+        nonlocal failed
+        report = validate(list(inputs), rules=rules, ignore=ignore)
+        report_formats.write_report(report, fmt, output, fail_on)
+        failed = report.fails(fail_on)
+
+    _run(ctx, run, Diagnostics(), quiet=True)
+    if failed:
+        ctx.exit(EXIT_FINDINGS)
+
+
+cli.add_command(validate_command, name="validate")
 
 
 def _report(diagnostics: Diagnostics) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urlsplit
@@ -192,6 +192,21 @@ def parse_term(local: str, element: etree._Element, meta: Callable[[etree._Eleme
 
 
 @dataclass
+class ItemPosition:
+    """Where the item being parsed starts in its file: a side channel for callers
+    that report by line (the validator), since the model keeps no positions."""
+
+    file: str = ""
+    line: int | None = None
+    item: int | None = None
+    #: Comment id -> line of its ``<wp:comment>``, for the current item only.
+    comments: dict[int, int] = field(default_factory=dict)
+
+    def start(self, file: str, line: int | None, item: int) -> None:
+        self.file, self.line, self.item, self.comments = file, line, item, {}
+
+
+@dataclass
 class ItemContext:
     """What item parsing needs from outside: where, the site, and the indexes."""
 
@@ -199,6 +214,8 @@ class ItemContext:
     base_url: str
     attachment_urls: dict[int, str]
     diagnostics: Diagnostics
+    #: Updated as each item is parsed, when a caller asked for positions.
+    position: ItemPosition | None = None
 
 
 class ItemParser:
@@ -241,6 +258,8 @@ class ItemParser:
                 "item-no-id", "item has no valid wp:post_id; using 0", file=self.ctx.file, line=line
             )
             post_id = 0
+        if self.ctx.position is not None:
+            self.ctx.position.start(self.ctx.file, line, post_id)
         meta = self.meta(meta_elements, item=post_id)
         link = plain.get("link", "").strip()
         attachment_url = fields.get("attachment_url", "").strip() or None
@@ -339,6 +358,8 @@ class ItemParser:
             elif local not in f:
                 f[local] = text_of(child)
         comment_id = to_int(f.get("comment_id")) or 0
+        if self.ctx.position is not None and element.sourceline is not None:
+            self.ctx.position.comments.setdefault(comment_id, element.sourceline)
         meta = self.meta(meta_elements, item=post_id, comment=comment_id)
         comment_type = f.get("comment_type", "").strip() or "comment"
         user_id = to_int(f.get("comment_user_id")) or None

@@ -32,7 +32,11 @@ _XMLNS = re.compile(rb'xmlns:([A-Za-z_][\w.-]*)\s*=\s*"([^"]*)"')
 
 def salvage_header(source: Source) -> etree._Element | None:
     """The ``<channel>`` header, parsed leniently from the bytes before the first item."""
-    head = _head_bytes(source)
+    return parse_header(_head_bytes(source))
+
+
+def parse_header(head: bytes) -> etree._Element | None:
+    """The ``<channel>`` parsed leniently from the start of a document (cut at its first item)."""
     start = _ITEM_START.search(head)
     text = (head[: start.start()] if start else head) + b"</channel></rss>"
     root = etree.fromstring(_repaired(text), _parser(recover=True))

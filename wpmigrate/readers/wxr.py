@@ -21,7 +21,7 @@ from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import MalformedInputError
 from wpmigrate.model import Author, Export, Post, Site, Term
 from wpmigrate.readers import elements
-from wpmigrate.readers.elements import HEADER_TERMS, WP, ItemContext, ItemParser, children, classify
+from wpmigrate.readers.elements import HEADER_TERMS, WP, ItemContext, ItemParser, ItemPosition, children, classify
 from wpmigrate.readers.prescan import PrescanIndex, prescan
 from wpmigrate.readers.repair import RepairingStream
 from wpmigrate.readers.salvage import salvage_header, salvage_items
@@ -46,10 +46,12 @@ def read(
     *,
     recover: bool = False,
     diagnostics: Diagnostics | None = None,
+    position: ItemPosition | None = None,
 ) -> Export:
     """Open one export (several inputs are the parts of one split export).
 
     The header of every part is read now; ``Export.posts`` streams the items.
+    ``position``, when given, is kept up to date with where the item being read starts.
     """
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     sources = [s for s in inputs if isinstance(s, Source)] or expand_inputs(list(inputs))  # type: ignore[arg-type]
@@ -58,7 +60,9 @@ def read(
     index = prescan(sources)
     site, authors, terms = _merge(headers, index, diagnostics)
     for document in documents:
-        document.context = ItemContext(document.source.name, site.base_blog_url or site.link, index.urls(), diagnostics)
+        document.context = ItemContext(
+            document.source.name, site.base_blog_url or site.link, index.urls(), diagnostics, position
+        )
     return Export(site=site, authors=authors, terms=terms, posts=_chain(documents), attachments=index.attachments)
 
 
