@@ -54,7 +54,7 @@ def test_ndjson_has_one_object_per_line_in_order(tmp_path):
 
 
 def test_json_round_trips_to_the_same_model(tmp_path):
-    document = json.loads(_convert(tmp_path).read_text())
+    document = json.loads(_convert(tmp_path, raw_content=True).read_text())
     posts = list(read([str(SAMPLE)]).posts)
     assert [schema.post_from_dict(p) for p in document["posts"]] == posts
 

@@ -34,10 +34,12 @@ DIALECTS = ("sqlite", "postgresql", "mysql")
 
 
 def script_for(path: Path, tmp: Path, dialect: str, **options) -> Path:
-    export = read([str(path)])
+    """The script ``convert --to sql`` writes: the same transforms as the JSON it is compared with."""
+    from wpmigrate.convert import ConvertOptions, convert
+
     out = tmp / f"{path.stem}.{dialect}.sql"
-    with open(out, "wb") as stream:
-        write_sql(export, export.posts, stream, dialect=dialect, **options)
+    convert([str(path)], ConvertOptions(to="sql", output=str(out), force=True,
+                                        format_options={"dialect": dialect, **options}))
     return out
 
 

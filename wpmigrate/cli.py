@@ -53,6 +53,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--schema-only", is_flag=True, help="--to sql: only create the tables.")
 @click.option("--data-only", is_flag=True, help="--to sql: only insert the rows, into existing tables.")
 @click.option("--table-prefix", default="", metavar="PREFIX", help="--to sql/sqlite: prefix for every table name.")
+@click.option("--raw-content", is_flag=True, help="Skip content cleaning (no content.html).")
+@click.option("--keep-noise", is_flag=True, help="Keep sharing buttons, likes, ads and other widget noise.")
+@click.option("--unknown-shortcodes", type=click.Choice(["keep", "drop", "raw"]), default="keep", show_default=True,
+              help="Shortcodes no handler converts: keep verbatim, drop the tags, or leave them unparsed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
 def convert_command(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, **options) -> None:

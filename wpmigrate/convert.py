@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from wpmigrate.clean.pipeline import CleanOptions, clean_transform, noise_rules
 from wpmigrate.diagnostics import Diagnostics
-from wpmigrate.model import Post
+from wpmigrate.model import Export, Post
 from wpmigrate.output import check_writable
 from wpmigrate.pii import DEFAULT_SALT, pii_transform
 from wpmigrate.readers.wxr import read
@@ -29,6 +30,12 @@ class ConvertOptions:
     recover: bool = False
     pii: str = "keep"
     pii_salt: str = DEFAULT_SALT
+    #: Skip content cleaning: ``content`` keeps only ``raw``.
+    raw_content: bool = False
+    #: Keep WordPress.com/Jetpack widget noise in the clean HTML.
+    keep_noise: bool = False
+    #: Shortcodes no handler converts: keep, drop or raw.
+    unknown_shortcodes: str = "keep"
     #: Options only one format understands (``profile`` for Markdown, ...).
     format_options: dict[str, Any] = field(default_factory=dict)
 
@@ -66,9 +73,13 @@ def default_output(inputs: list[str], suffix: str) -> str:
     return base + suffix
 
 
-def transforms(options: ConvertOptions) -> list[Transform]:
+def transforms(options: ConvertOptions, export: Export) -> list[Transform]:
     """The post transforms, in the order they run."""
-    steps: list[Transform | None] = [pii_transform(options.pii, options.pii_salt)]
+    clean = None
+    if not options.raw_content:
+        clean_options = CleanOptions(noise_rules(options.keep_noise), options.unknown_shortcodes)
+        clean = clean_transform(export.attachments, clean_options)
+    steps: list[Transform | None] = [clean, pii_transform(options.pii, options.pii_salt)]
     return [step for step in steps if step is not None]
 
 
@@ -80,7 +91,7 @@ def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     export = read(inputs, recover=options.recover, diagnostics=diagnostics)
     counts: Counter[str] = Counter()
-    posts = _counted(_transformed(export.posts, transforms(options)), counts)
+    posts = _counted(_transformed(export.posts, transforms(options, export)), counts)
     fmt.write(export, posts, output, force=options.force, **options.format_options)
     return ConvertResult(output, counts, len(export.authors), diagnostics)
 

@@ -1,0 +1,94 @@
+"""The content-cleaning pipeline: WordPress's stored content to clean HTML.
+
+The steps follow WordPress's ``the_content`` filters, in one place:
+
+1. ``<!--more-->`` splits off the teaser (``get_the_content`` does this first);
+2. ``<!--nextpage-->`` becomes a page-break marker;
+3. block content loses its delimiters; classic content gets ``wpautop`` paragraphs
+   (never both: WordPress skips autop for block content);
+4. ``shortcode_unautop`` then the shortcode handlers;
+5. widget noise is removed (one HTML parse);
+6. the result is sanitised.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from wpmigrate.clean.autop import shortcode_unautop, wpautop
+from wpmigrate.clean.blocks import has_blocks, strip_blocks
+from wpmigrate.clean.noise import DEFAULT_RULES, NoiseRule, fragment_html, parse_fragment, strip_noise_soup
+from wpmigrate.clean.sanitize import sanitize
+from wpmigrate.clean.shortcodes import KNOWN_TAGS, ShortcodeContext, render_shortcodes
+from wpmigrate.clean.teaser import mark_pages, split_more
+from wpmigrate.model import Attachment, Comment, Content, Post
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    #: Noise rules to apply; empty keeps the noise (``--keep-noise``).
+    noise_rules: tuple[NoiseRule, ...] = DEFAULT_RULES
+    #: What to do with shortcodes no handler converts: keep, drop or raw.
+    unknown_shortcodes: str = "keep"
+
+
+def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, counts: Counter[str]) -> str:
+    """One piece of stored content to clean HTML, counting what was done."""
+    if has_blocks(raw):
+        html, _, block_counts = strip_blocks(raw)
+        counts.update(block_counts)
+    else:
+        html = wpautop(raw)
+    html = shortcode_unautop(html, KNOWN_TAGS)
+    html, shortcode_counts = render_shortcodes(html, context)
+    counts.update(shortcode_counts)
+    if options.noise_rules:
+        soup = parse_fragment(html)
+        noise_counts = strip_noise_soup(soup, options.noise_rules)
+        if noise_counts:
+            counts.update(noise_counts)
+            html = fragment_html(soup)
+    return sanitize(html)
+
+
+def clean_post(post: Post, attachments: Mapping[int, Attachment], options: CleanOptions) -> Post:
+    """``post`` with ``content.html``, ``teaser``, ``diagnostics`` and comments' ``content_html``."""
+    context = ShortcodeContext(post_id=post.id, attachments=attachments, unknown=options.unknown_shortcodes,
+                               code_encoded=_code_encoded(post))
+    counts: Counter[str] = Counter()
+    teaser_raw, full_raw, _ = split_more(post.content.raw)
+    html = clean_html(mark_pages(full_raw), context, options, counts)
+    teaser = clean_html(mark_pages(teaser_raw), context, options, Counter()) if teaser_raw is not None else None
+    content = Content(raw=post.content.raw, html=html, teaser=teaser, diagnostics=dict(sorted(counts.items())))
+    return replace(post, content=content, comments=tuple(_clean_comment(c) for c in post.comments))
+
+
+def _clean_comment(comment: Comment) -> Comment:
+    """WordPress runs comment text through wpautop too; the result is sanitised."""
+    return replace(comment, content_html=sanitize(wpautop(comment.content)))
+
+
+def _code_encoded(post: Post) -> bool | None:
+    for meta in post.meta:
+        if meta.key == "_syntaxhighlighter_encoded":
+            return str(meta.value).strip() == "1"
+    return None
+
+
+def clean_transform(attachments: Mapping[int, Attachment], options: CleanOptions) -> Callable[[Post], Post]:
+    """The post transform ``convert`` runs."""
+
+    def transform(post: Post) -> Post:
+        return clean_post(post, attachments, options)
+
+    return transform
+
+
+def noise_rules(keep_noise: bool, extra: str | None = None, disabled: Iterable[str] = ()) -> tuple[NoiseRule, ...]:
+    from wpmigrate.clean.noise import load_rules
+
+    if keep_noise:
+        return ()
+    return load_rules(extra, disabled) if extra or disabled else DEFAULT_RULES
