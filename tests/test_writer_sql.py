@@ -23,10 +23,9 @@ from tests.dbservers import (  # noqa: F401 - fixtures
 from wpmigrate.cli import cli
 from wpmigrate.errors import MalformedInputError, NotWXRError, UsageError
 from wpmigrate.model import Comment, Content, Export, Meta, Post, Site
-from wpmigrate.readers.wxr import read
 from wpmigrate.writers.sql import script as sql_script
 from wpmigrate.writers.sql.rows import RowBuilder, parents_first
-from wpmigrate.writers.sql.script import make_dialect, write_sql
+from wpmigrate.writers.sql.script import make_dialect
 from wpmigrate.writers.sql.tables import TABLE_ORDER, build_schema
 
 HOSTILE = FIXTURES / "sql" / "hostile.xml"

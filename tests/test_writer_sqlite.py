@@ -15,7 +15,6 @@ from wpmigrate.cli import cli
 from wpmigrate.errors import OutputError, UsageError
 from wpmigrate.model import Post
 from wpmigrate.readers.wxr import read
-from wpmigrate.writers.sql.script import write_sql
 from wpmigrate.writers.sql.tables import TABLE_ORDER
 from wpmigrate.writers.sqlite import write_sqlite
 
