@@ -87,12 +87,15 @@ def test_external_entities_are_never_read(tmp_path):
         read([str(doc)])
 
 
-def test_parameter_entities_without_doctype_marker_are_not_expanded(tmp_path):
-    # An entity reference with no DTD at all: lxml must not resolve or fetch anything.
+def test_undefined_entity_is_kept_as_text_with_a_warning(tmp_path):
+    # No DTD at all: nothing may be resolved or fetched; the reference stays as written.
     doc = tmp_path / "undefined.xml"
     doc.write_text(
         '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>a &undefined; b</title>'
         "<wp:wxr_version>1.2</wp:wxr_version></channel></rss>"
     )
-    export = read([str(doc)])
-    assert "TOP" not in export.site.title
+    diagnostics = Diagnostics()
+    export = read([str(doc)], diagnostics=diagnostics)
+    list(export.posts)
+    assert export.site.title == "a &undefined; b"
+    assert diagnostics.by_code["xml-html-entity"] == 1

@@ -20,28 +20,40 @@ def check_writable(path: str, force: bool) -> None:
 
 
 @contextmanager
+def atomic_path(path: str, force: bool, *, suffix: str = ".part",
+                errors: tuple[type[BaseException], ...] = (OSError,)) -> Iterator[str]:
+    """A temporary path beside ``path`` that is renamed to it once the block succeeds.
+
+    ``errors`` raised while writing become :class:`OutputError`; anything else
+    (a damaged input, Ctrl-C) removes the temporary file and propagates.
+    """
+    check_writable(path, force)
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temp = tempfile.mkstemp(prefix=".wpmigrate-", suffix=suffix, dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write there ({exc.strerror})") from None
+    os.close(handle)
+    try:
+        yield temp
+        os.replace(temp, path)
+    except errors as exc:
+        _remove(temp)
+        raise OutputError(f"{path}: cannot write ({getattr(exc, 'strerror', None) or exc})") from None
+    except BaseException:
+        _remove(temp)
+        raise
+
+
+@contextmanager
 def atomic_file(path: str, force: bool) -> Iterator[BinaryIO]:
     """A binary file that appears at ``path`` only once fully written."""
     if path == "-":
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
-    check_writable(path, force)
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        handle, temp = tempfile.mkstemp(prefix=".wpmigrate-", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write there ({exc.strerror})") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            yield stream
-        os.replace(temp, path)
-    except OSError as exc:
-        _remove(temp)
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
-    except BaseException:
-        _remove(temp)
-        raise
+    with atomic_path(path, force) as temp, open(temp, "wb") as stream:
+        yield stream
 
 
 def _remove(path: str) -> None:

@@ -19,7 +19,14 @@ from dataclasses import dataclass, replace
 
 from wpmigrate.clean.autop import shortcode_unautop, wpautop
 from wpmigrate.clean.blocks import has_blocks, strip_blocks
-from wpmigrate.clean.noise import DEFAULT_RULES, NoiseRule, fragment_html, parse_fragment, strip_noise_soup
+from wpmigrate.clean.noise import (
+    DEFAULT_RULES,
+    NoiseRule,
+    fragment_html,
+    load_rules,
+    parse_fragment,
+    strip_noise_soup,
+)
 from wpmigrate.clean.sanitize import sanitize
 from wpmigrate.clean.shortcodes import KNOWN_TAGS, ShortcodeContext, render_shortcodes
 from wpmigrate.clean.teaser import mark_pages, split_more
@@ -87,8 +94,7 @@ def clean_transform(attachments: Mapping[int, Attachment], options: CleanOptions
 
 
 def noise_rules(keep_noise: bool, extra: str | None = None, disabled: Iterable[str] = ()) -> tuple[NoiseRule, ...]:
-    from wpmigrate.clean.noise import load_rules
-
+    """The noise rules for ``--keep-noise``, an extra rules file and disabled names."""
     if keep_noise:
         return ()
     return load_rules(extra, disabled) if extra or disabled else DEFAULT_RULES

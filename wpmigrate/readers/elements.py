@@ -82,11 +82,7 @@ def children(element: etree._Element) -> Iterable[tuple[str, str, etree._Element
 
 def wp_fields(element: etree._Element) -> dict[str, str]:
     """The stripped text of each ``wp:`` child, first occurrence wins."""
-    fields: dict[str, str] = {}
-    for kind, local, child in children(element):
-        if kind == WP and local not in fields:
-            fields[local] = text_of(child).strip()
-    return fields
+    return {key: value.strip() for key, value in wp_fields_raw(element).items()}
 
 
 def to_int(value: str | None) -> int | None:

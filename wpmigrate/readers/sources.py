@@ -7,6 +7,7 @@ The kind of file is told by its first bytes, not its name.
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import os
 import re
@@ -120,8 +121,6 @@ def _from_stdin(stdin: BinaryIO) -> list[Source]:
     spool = tempfile.NamedTemporaryFile(prefix="wpmigrate-stdin-", suffix=".xml", delete=False)
     with spool:
         shutil.copyfileobj(stdin, spool, 1024 * 1024)
-    import atexit
-
     atexit.register(_remove_quietly, spool.name)
     return [Source("<stdin>", s.opener) for s in _from_path(spool.name)]
 

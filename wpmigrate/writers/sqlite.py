@@ -10,16 +10,13 @@ renamed into place once complete.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
-from wpmigrate.errors import OutputError, UsageError
+from wpmigrate.errors import UsageError
 from wpmigrate.model import Export, Post
-from wpmigrate.output import check_writable
+from wpmigrate.output import atomic_path
 from wpmigrate.writers.sql import tables as t
 from wpmigrate.writers.sql.rows import Batches, RowBuilder
 from wpmigrate.writers.sql.script import compiled, ddl, link_post_parents, make_dialect
@@ -49,7 +46,7 @@ def write_sqlite(
     if data_only:
         raise UsageError("--data-only does not apply to --to sqlite", hint="use --to sql --data-only for a script")
     schema = t.build_schema(table_prefix)
-    with _atomic_path(path, force) as temp:
+    with atomic_path(path, force, suffix=".db.part", errors=(OSError, sqlite3.OperationalError)) as temp:
         connection = sqlite3.connect(temp, isolation_level=None)
         try:
             _build(connection, schema, export, posts, schema_only)
@@ -119,29 +116,3 @@ def _fts_statements(schema: t.Schema, dialect) -> list[str]:
     ]
 
 
-@contextmanager
-def _atomic_path(path: str, force: bool) -> Iterator[str]:
-    """A temporary path beside ``path``, renamed to it once the block succeeds."""
-    check_writable(path, force)
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        handle, temp = tempfile.mkstemp(prefix=".wpmigrate-", suffix=".db.part", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write there ({exc.strerror})") from None
-    os.close(handle)
-    try:
-        yield temp
-        os.replace(temp, path)
-    except (OSError, sqlite3.OperationalError) as exc:
-        _unlink(temp)
-        raise OutputError(f"{path}: cannot write ({exc})") from None
-    except BaseException:
-        _unlink(temp)
-        raise
-
-
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
