@@ -47,6 +47,8 @@ class ConvertResult:
     counts: Counter[str]
     authors: int
     diagnostics: Diagnostics
+    #: What the writer reports (files written, items skipped and why), one line each.
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         c = self.counts
@@ -87,13 +89,13 @@ def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics
     """Convert the export made of ``inputs`` (one file, or the parts of a split export)."""
     fmt = get_format(options.to)
     output = options.output or default_output(inputs, fmt.suffix)
-    check_writable(output, options.force)
+    (fmt.check or check_writable)(output, options.force)
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     export = read(inputs, recover=options.recover, diagnostics=diagnostics)
     counts: Counter[str] = Counter()
     posts = _counted(_transformed(export.posts, transforms(options, export)), counts)
-    fmt.write(export, posts, output, force=options.force, **options.format_options)
-    return ConvertResult(output, counts, len(export.authors), diagnostics)
+    notes = fmt.write(export, posts, output, force=options.force, **options.format_options)
+    return ConvertResult(output, counts, len(export.authors), diagnostics, list(notes or ()))
 
 
 def _transformed(posts: Iterable[Post], steps: list[Transform]) -> Iterator[Post]:

@@ -9,12 +9,17 @@ from typing import Any, BinaryIO
 from wpmigrate.errors import UsageError
 from wpmigrate.model import Export, Post
 from wpmigrate.output import atomic_file
+from wpmigrate.writers import markdown
 from wpmigrate.writers.json import write_json, write_ndjson
 from wpmigrate.writers.sql import write_sql_file
 from wpmigrate.writers.sqlite import write_sqlite
 
 #: ``write(export, posts, path, force=..., **format options)``; path "-" is stdout.
-WriteFunction = Callable[..., None]
+#: It may return lines to show the user (what was written or skipped).
+WriteFunction = Callable[..., list[str] | None]
+#: ``prepare(export, **format options)`` -> a picklable per-post function whose
+#: results ``write`` accepts in place of posts (run in worker processes).
+PrepareFunction = Callable[..., Callable[[Post], Any]]
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,10 @@ class Format:
     #: Whether "-" (standard output) is a valid target.
     streams: bool = True
     description: str = ""
+    #: The per-post part of the writer, for a pool of workers; None: all in ``write``.
+    prepare: PrepareFunction | None = None
+    #: ``check(path, force)`` before any work; None: the file check of ``output.check_writable``.
+    check: Callable[[str, bool], None] | None = None
 
 
 def stream_writer(write: Callable[[Export, Iterable[Post], BinaryIO], None]) -> WriteFunction:
@@ -43,6 +52,8 @@ FORMATS: dict[str, Format] = {
     "ndjson": Format("ndjson", ".ndjson", stream_writer(write_ndjson), description="one JSON object per line"),
     "sql": Format("sql", ".sql", write_sql_file, description="an SQL script (--dialect sqlite|postgresql|mysql)"),
     "sqlite": Format("sqlite", ".db", write_sqlite, streams=False, description="a SQLite database with full-text search"),
+    "markdown": Format("markdown", "", markdown.write_markdown, streams=False, prepare=markdown.prepare,
+                       check=markdown.check_output, description="a folder of Markdown files for a static site"),
 }
 
 
