@@ -67,7 +67,7 @@ def _segment(text: str) -> str:
     stem, dot, ext = text.rpartition(".")
     if not dot or not stem:
         return slugify(text, lowercase=False) or "file"
-    return (slugify(stem, lowercase=False) or "file") + "." + (slugify(ext) or "bin")
+    return (slugify(stem, lowercase=False) or "file") + "." + (slugify(ext, lowercase=False) or "bin")
 
 
 @dataclass
