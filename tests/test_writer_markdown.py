@@ -260,3 +260,16 @@ def test_output_is_deterministic(run_cli, tmp_path):
         assert run_cli("convert", SAMPLE, "--to", "markdown", "-o", out, "--profile", "jekyll").exit_code == 0
         trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert trees[0] == trees[1]
+
+
+def test_a_link_leading_out_of_the_folder_is_refused(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / ".wpmigrate-markdown.json").write_text("{}")
+    (out / "posts").symlink_to(outside)
+    posts = [Post(id=1, slug="a")]
+    with pytest.raises(errors.OutputError, match="outside the output folder"):
+        write_markdown(_export(posts), posts, str(out), force=False)
+    assert not list(outside.iterdir())

@@ -50,6 +50,7 @@ _MEDIA_SUFFIX = re.compile(
 _YOUTUBE = re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{6,})(?:[?#]|$)")
 _VIMEO = re.compile(r"^https?://player\.vimeo\.com/video/(\d+)")
 _BACKLINK = ("↩", "↩︎", "^")
+_MEDIA_ATTR = re.compile(r'<(?:img|video|audio|source|a)\b[^>]*?\s(src|href|poster)="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,64 @@ def to_markdown(source: str, options: HtmlOptions) -> Converted:
     """``source`` (clean HTML) as Markdown, with the media URLs it uses."""
     if not source or not source.strip():
         return Converted("")
-    visitor = _Visitor(options)
+    media = media_urls(source)
+    if media and options.media_map is not None:
+        source = _rewrite_media(source, options.media_map)
+    visitor = _visitor_for(source, options)
     result = _rust.convert(html=source, options=_OPTIONS, visitor=visitor)
-    return Converted(result.content.strip() + "\n", list(visitor.media))
+    return Converted(result.content.strip() + "\n", media)
+
+
+def media_urls(source: str) -> list[str]:
+    """The media URLs of clean HTML: sources of images, audio and video, links to media files.
+
+    Read by a regular expression, not a visitor: the sanitiser writes every
+    attribute the same way (double quotes, entities escaped), and a Python call
+    per element would cost more than the whole conversion.
+    """
+    found: dict[str, None] = {}
+    for match in _MEDIA_ATTR.finditer(source):
+        url = html.unescape(match.group(2))
+        if url and (match.group(1) != "href" or is_media_url(url)):
+            found.setdefault(url, None)
+    return list(found)
+
+
+def _rewrite_media(source: str, media_map: Callable[[str], str | None]) -> str:
+    def replace(match: re.Match) -> str:
+        url = html.unescape(match.group(2))
+        local = media_map(url) if match.group(1) != "href" or is_media_url(url) else None
+        if not local:
+            return match.group(0)
+        start, end = match.span(2)
+        offset = match.start(0)
+        text = match.group(0)
+        return text[: start - offset] + _attr(local) + text[end - offset:]
+
+    return _MEDIA_ATTR.sub(replace, source)
+
+
+#: Which visitor callbacks a piece of HTML needs, told by substrings; most posts need none.
+_FEATURES = (("<figcaption", "figure"), ("<iframe", "embed"), ("<video", "embed"), ("<audio", "embed"),
+             ("wp-block-footnotes", "footnotes"))
+_METHODS = {
+    "figure": ("visit_image", "visit_figcaption", "visit_figure_end"),
+    "embed": ("visit_iframe", "visit_video", "visit_audio"),
+    "footnotes": ("visit_link", "visit_list_start", "visit_list_item"),
+}
+_VISITOR_CLASSES: dict[frozenset[str], type] = {}
+
+
+def _visitor_for(source: str, options: HtmlOptions) -> "_Visitor | None":
+    """A visitor with only the callbacks ``source`` needs, or None (the converter's full speed)."""
+    features = frozenset(name for needle, name in _FEATURES if needle in source)
+    if not features:
+        return None
+    cls = _VISITOR_CLASSES.get(features)
+    if cls is None:
+        methods = {m: getattr(_Visitor, m) for f in features for m in _METHODS[f]}
+        cls = _VISITOR_CLASSES[features] = type("_Visitor_" + "_".join(sorted(features)), (_VisitorBase,), methods)
+    return cls(options)
 
 
 def _attr(value: str) -> str:
@@ -98,32 +154,28 @@ def _shortcode_value(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class _Visitor:
-    """html-to-markdown callbacks; one instance per conversion (it keeps state)."""
+class _VisitorBase:
+    """The state of one conversion's callbacks."""
 
     def __init__(self, options: HtmlOptions) -> None:
         self.hugo = options.shortcodes == "hugo"
-        self.media_map = options.media_map
-        self.media: dict[str, None] = {}
         self.image: tuple[str, str, str] | None = None
         self.caption: str | None = None
         #: Items seen in a ``wp-block-footnotes`` list; None outside one.
         self.footnotes: int | None = None
 
-    def _use(self, url: str) -> str:
-        """Record a media URL; the URL to write (its local copy when mapped)."""
-        self.media.setdefault(url, None)
-        if self.media_map is not None:
-            return self.media_map(url) or url
-        return url
+    def _media_element(self, ctx, kind: str, src: str):
+        attributes = {"controls": "", **ctx.attributes()}
+        attrs = "".join(f' {k}="{_attr(v)}"' if v else f" {k}" for k, v in sorted(attributes.items()))
+        return {"type": "custom", "output": f"\n\n<{kind}{attrs}></{kind}>\n\n"}
+
+
+class _Visitor(_VisitorBase):
+    """Every callback; :func:`_visitor_for` makes classes with only those a post needs."""
 
     def visit_image(self, ctx, src: str, alt: str, title: str):
-        if not src:
-            return _CONTINUE
-        url = self._use(src)
-        self.image = (url, alt, title)
-        title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
-        return {"type": "custom", "output": f"![{_label(alt)}]({url}{title_part})"}
+        self.image = (src, alt, title)
+        return _CONTINUE
 
     def visit_link(self, ctx, href: str, text: str, title: str):
         if href.startswith("#"):
@@ -131,12 +183,6 @@ class _Visitor:
                 return {"type": "custom", "output": f"[^{text.strip()}]"}
             if text.strip() in _BACKLINK:
                 return {"type": "custom", "output": ""}
-            return _CONTINUE
-        if href and is_media_url(href):
-            url = self._use(href)
-            if url != href:
-                title_part = ' "' + title.replace('"', '\\"') + '"' if title else ""
-                return {"type": "custom", "output": f"[{text}]({url}{title_part})"}
         return _CONTINUE
 
     def visit_figcaption(self, ctx, text: str):
@@ -165,13 +211,6 @@ class _Visitor:
                     return {"type": "custom", "output": "{{< " + name + " " + found.group(1) + " >}}"}
         attrs = "".join(f' {k}="{_attr(v)}"' for k, v in sorted(ctx.attributes().items()))
         return {"type": "custom", "output": f"<iframe{attrs}></iframe>"}
-
-    def _media_element(self, ctx, kind: str, src: str):
-        attributes = {"controls": "", **ctx.attributes()}
-        if src:
-            attributes["src"] = self._use(src)
-        attrs = "".join(f' {k}="{_attr(v)}"' if v else f" {k}" for k, v in sorted(attributes.items()))
-        return {"type": "custom", "output": f"\n\n<{kind}{attrs}></{kind}>\n\n"}
 
     def visit_video(self, ctx, src: str):
         return self._media_element(ctx, "video", src)

@@ -62,8 +62,13 @@ class MediaPaths:
         return None if relative is None else self.url_prefix + relative[len(MEDIA_DIR):]
 
 
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)?")
+
+
 def _segment(text: str) -> str:
     """A path segment made safe, keeping the extension and case."""
+    if _PLAIN_SEGMENT.fullmatch(text):
+        return text  # the common case, without slugify's cost
     stem, dot, ext = text.rpartition(".")
     if not dot or not stem:
         return slugify(text, lowercase=False) or "file"

@@ -47,10 +47,20 @@ class UniquePaths:
             candidate = f"{stem}-{number}"
 
 
-def inside(root: str, relative: str) -> str:
-    """``root/relative``, refusing anything that would land outside ``root`` (symlinks included)."""
-    base = os.path.realpath(root)
-    target = os.path.realpath(os.path.join(base, relative))
-    if os.path.commonpath([base, target]) != base or target == base:
+def inside(root: str, relative: str, checked: set[str] | None = None) -> str:
+    """``root/relative``, refusing anything that would land outside ``root`` (symlinks included).
+
+    ``checked`` remembers folders already resolved, so a run resolves each folder once.
+    """
+    parts = relative.split("/")
+    if relative.startswith("/") or any(p in ("", ".", "..") for p in parts):
         raise OutputError(f"{relative}: refusing to write outside the output folder {root}")
-    return target
+    folder = os.path.join(root, *parts[:-1])
+    if checked is None or folder not in checked:
+        base = os.path.realpath(root)
+        real = os.path.realpath(folder)
+        if os.path.commonpath([base, real]) != base:
+            raise OutputError(f"{relative}: refusing to write outside the output folder {root} (a link leads out)")
+        if checked is not None:
+            checked.add(folder)
+    return os.path.join(folder, parts[-1])

@@ -141,7 +141,8 @@ def render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     front = _front(post, settings, when, thread, old_paths)
     comments_json = None
     if thread and settings.comments == "data":
-        comments_json = json.dumps({"post": post.id, "comments": thread}, ensure_ascii=False, indent=1) + "\n"
+        # Compact: json's C encoder only serves calls without indent.
+        comments_json = json.dumps({"post": post.id, "comments": thread}, ensure_ascii=False) + "\n"
     media = list(converted.media)
     if post.featured_image and post.featured_image not in media:
         media.append(post.featured_image)

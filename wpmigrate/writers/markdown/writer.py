@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -64,28 +63,41 @@ class Folder:
     def __init__(self, root: str, summary: Summary) -> None:
         self.root = root
         self.summary = summary
-        self.made: set[str] = set()
+        self.checked: set[str] = set()
+        #: Folder -> whether this run created it.
+        self.made: dict[str, bool] = {}
 
     def write(self, relative: str, text: str) -> None:
-        target = inside(self.root, relative)
+        target = inside(self.root, relative, self.checked)
         data = text.encode("utf-8", "surrogatepass")
+        folder = os.path.dirname(target)
         try:
-            if os.path.isfile(target) and os.path.getsize(target) == len(data):
-                with open(target, "rb") as existing:
-                    if existing.read() == data:
-                        self.summary.unchanged += 1
-                        return
-            folder = os.path.dirname(target)
             if folder not in self.made:
+                # A folder this run creates holds no earlier files: no need to compare there.
+                self.made[folder] = not os.path.isdir(folder)
                 os.makedirs(folder, exist_ok=True)
-                self.made.add(folder)
-            handle, temp = tempfile.mkstemp(prefix=".wpmigrate-", suffix=".part", dir=folder)
-            with os.fdopen(handle, "wb") as stream:
+            if not self.made[folder] and _same(target, data):
+                self.summary.unchanged += 1
+                return
+            # Written beside the target then renamed: a crash never leaves half a file.
+            partial = target + ".wpmigrate-part"
+            with open(partial, "wb") as stream:
                 stream.write(data)
-            os.replace(temp, target)
+            os.replace(partial, target)
         except OSError as exc:
             raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
         self.summary.written += 1
+
+
+def _same(path: str, data: bytes) -> bool:
+    """Whether ``path`` holds exactly ``data``."""
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as existing:
+            return existing.read() == data
+    except OSError:
+        return False
 
 
 class MarkdownWriter:
