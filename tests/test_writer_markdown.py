@@ -273,3 +273,26 @@ def test_a_link_leading_out_of_the_folder_is_refused(tmp_path):
     with pytest.raises(errors.OutputError, match="outside the output folder"):
         write_markdown(_export(posts), posts, str(out), force=False)
     assert not list(outside.iterdir())
+
+
+def test_readme_markdown_examples_run(run_cli, tmp_path, monkeypatch):
+    """Each example of the README's Markdown section, on the sample (downloads left out: no network)."""
+    import re
+    import shlex
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Markdown for static sites", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r"^wpmigrate convert export\.xml --to markdown.*$", section, re.M)
+    assert len(examples) >= 5
+    monkeypatch.chdir(tmp_path)
+    for example in examples:
+        args = shlex.split(example)[1:]
+        if "--download-media" in args:
+            args.remove("--download-media")
+        args[args.index("export.xml")] = str(SAMPLE)
+        result = run_cli(*args)
+        assert result.exit_code == 0, (example, result.stderr)
+        out = tmp_path / (args[args.index("-o") + 1] if "-o" in args else "intelnews-sample")
+        assert len(list(out.rglob("*.md"))) == 3, example
