@@ -46,7 +46,8 @@ def server(tmp_path):
 
 
 def _posts(base):
-    html = (f'<p><img src="{base}/wp-content/uploads/2020/cat.png" alt="cat"> '
+    html = (f'<p><img src="{base}/wp-content/uploads/2020/cat.png?w=150" alt="small"> '
+            f'<img src="{base}/wp-content/uploads/2020/cat.png" alt="cat"> '
             f'<a href="{base}/wp-content/uploads/2020/doc.pdf">doc</a> '
             f'<img src="{base}/wp-content/uploads/2020/missing.png" alt=""></p>')
     return [Post(id=1, slug="p", content=Content(html=html), featured_image=f"{base}/wp-content/uploads/2020/cat.png")]
@@ -68,6 +69,9 @@ def test_download_rewrites_links_retries_and_resumes(server, tmp_path):
     assert "missing.png: HTTP 404" in lines[-1]
     text = (out / "content" / "posts" / "p.md").read_text()
     assert "![cat](/media/2020/cat.png)" in text and "[doc](/media/2020/doc.pdf)" in text
+    assert "![small](/media/2020/cat.png)" in text
+    assert _Handler.hits.count("/wp-content/uploads/2020/cat.png") == 1, "one file, fetched once, without ?w="
+    assert not any("?w=" in hit for hit in _Handler.hits)
     assert "- /media/2020/cat.png" in text, "the featured image too"
     assert not list(out.rglob("*.part"))
     hits = len(_Handler.hits)

@@ -178,27 +178,30 @@ class MarkdownWriter:
                 self.redirects.setdefault(f"/?attachment_id={attachment}", target)
         for name, text in redirect_files(list(self.redirects.items())).items():
             self.folder.write(f"{REDIRECTS_DIR}/{name}", text)
-        lines = self.summary.lines()
-        static = self.profile.static_dir
         self.folder.write(
             f"{media_mod.MEDIA_DIR}.json",
             json.dumps({"media": [{"url": u, **e} for u, e in self.media.items()]}, ensure_ascii=False, indent=1)
             + "\n",
         )
-        if self.download_media:
-            jobs = [
-                (url, inside(self.folder.root, f"{static}/{entry['file']}" if static else entry["file"]))
-                for url, entry in self.media.items()
-                if entry["file"]
-            ]
-            result = media_mod.download(jobs)
-            lines.append(f"markdown: media {result.fetched} downloaded, {result.cached} already there, "
-                         f"{len(result.failed or {})} failed")
-            for url, error in sorted((result.failed or {}).items())[:10]:
-                lines.append(f"markdown: media failed: {url}: {error}")
+        notes = self._download() if self.download_media else []
         if self.profile.name == "hugo":
             self._hugo_config()
         self.folder.write(MARKER, json.dumps({"profile": self.profile.name}) + "\n")
+        return self.summary.lines() + notes
+
+    def _download(self) -> list[str]:
+        """Fetch every media file once (one URL per local file, preferring one without a query)."""
+        static = self.profile.static_dir
+        targets: dict[str, str] = {}
+        for url, entry in self.media.items():
+            if entry["file"]:
+                target = inside(self.folder.root, f"{static}/{entry['file']}" if static else entry["file"])
+                if target not in targets or ("?" in targets[target] and "?" not in url):
+                    targets[target] = url
+        result = media_mod.download((url, target) for target, url in targets.items())
+        failed = result.failed or {}
+        lines = [f"markdown: media {result.fetched} downloaded, {result.cached} already there, {len(failed)} failed"]
+        lines += [f"markdown: media failed: {url}: {error}" for url, error in sorted(failed.items())[:10]]
         return lines
 
     def _hugo_config(self) -> None:
