@@ -120,7 +120,8 @@ def skip_reason(post: Post, settings: Settings) -> str | None:
     """Why ``post`` is left out, or None when it is written."""
     if post.type in EXCLUDED_TYPES and post.type not in settings.extra_types:
         return f"type {post.type}"
-    if post.status not in settings.statuses:
+    # Attachments and other child items "inherit" their parent's status.
+    if post.status not in settings.statuses and post.status != "inherit":
         return f"status {post.status}"
     return None
 
@@ -144,8 +145,9 @@ def render(post: Post, settings: Settings) -> RenderedPost | Skipped:
         # Compact: json's C encoder only serves calls without indent.
         comments_json = json.dumps({"post": post.id, "comments": thread}, ensure_ascii=False) + "\n"
     media = list(converted.media)
-    if post.featured_image and post.featured_image not in media:
-        media.append(post.featured_image)
+    for url in (post.featured_image, post.attachment_url):
+        if url and url not in media:
+            media.append(url)
     rendered = RenderedPost(
         id=post.id, type=post.type, kind=kind, draft=post.status in DRAFT_STATUSES, stem=stem, day=day,
         front=front, body=converted.markdown, front_text="", comments_json=comments_json, media=media,
