@@ -91,12 +91,16 @@ def report(results: list[bench.Measure], runs: int, peer_version: str | None, ou
                      f"{m.rss_mb:.0f} | {m.cpu:.2f} | {verdict} |")
     lines += [
         "",
+        f"{PEER} waits 25 ms between file writes as shipped (its `settings.js`), which is most of its wall "
+        "time; its CPU time is its work. wpmigrate's time is mostly content cleaning (clean/pipeline.py), "
+        "which convert runs in one process so far.",
+        "",
         "All runs (s): " + "; ".join(f"{m.tool} " + ", ".join(f"{w:.2f}" for w in m.walls) for m in results),
         "",
         "Commands (`OUT` is a temporary folder, `PEER` the npm tool's install folder):",
         "",
         "```sh",
-        "python benchmarks/bench_markdown.py",
+        f"python benchmarks/bench_markdown.py --runs {runs}",
         f"python {bench.GENERATOR} --seed {bench.SEED} --target-size 100M --out benchmarks/data/100m.xml",
     ]
     for m in results:
