@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     section = report(results, args.runs, peer_version, out_dir)
     print(section)
     if not args.no_write:
-        bench.update_results(section, START, END)
+        bench.update_section(START, END, section)
     return 0
 
 

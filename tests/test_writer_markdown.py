@@ -229,7 +229,7 @@ def test_usage_errors(run_cli, tmp_path):
 
 
 def test_prepare_renders_in_advance_with_the_same_output(tmp_path):
-    """What a worker pool does: render via Format.prepare, then hand the results to the writer."""
+    """What the worker pool does: render via Format.make_prepare, then hand the results to the writer."""
     import pickle
 
     from wpmigrate.convert import ConvertOptions, transforms
@@ -239,7 +239,7 @@ def test_prepare_renders_in_advance_with_the_same_output(tmp_path):
     def run(out, pre):
         export = read([str(SAMPLE)])
         steps = transforms(ConvertOptions(pii="drop"), export)
-        render = get_format("markdown").prepare(export, profile="hugo") if pre else None
+        render = get_format("markdown").make_prepare(export, profile="hugo") if pre else None
         if pre:
             render = pickle.loads(pickle.dumps(render))  # as a pool sends it to its workers
         items = []
@@ -302,3 +302,17 @@ def test_readme_markdown_examples_run(run_cli, tmp_path, monkeypatch):
         assert result.exit_code == 0, (example, result.stderr)
         out = tmp_path / (args[args.index("-o") + 1] if "-o" in args else "intelnews-sample")
         assert len(list(out.rglob("*.md"))) == 3, example
+
+
+def test_worker_processes_write_the_same_folder(tmp_path):
+    """convert's pool renders the posts in workers (Format.make_prepare): same bytes as one process."""
+    from wpmigrate.convert import ConvertOptions, convert
+
+    trees = []
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs{jobs}"
+        result = convert([str(SAMPLE)], ConvertOptions(to="markdown", output=str(out), jobs=jobs, pii="drop",
+                                                       format_options={"profile": "hugo"}))
+        assert result.counts["post"] == 2 and any("files written" in note for note in result.notes)
+        trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert trees[0] == trees[1] and len(trees[0]) > 5

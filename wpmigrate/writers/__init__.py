@@ -10,16 +10,16 @@ from wpmigrate.errors import UsageError
 from wpmigrate.model import Export, Post
 from wpmigrate.output import atomic_file
 from wpmigrate.writers import markdown
-from wpmigrate.writers.json import write_json, write_ndjson
+from wpmigrate.writers.json import post_json, post_ndjson, write_json, write_ndjson
 from wpmigrate.writers.sql import write_sql_file
 from wpmigrate.writers.sqlite import write_sqlite
 
 #: ``write(export, posts, path, force=..., **format options)``; path "-" is stdout.
 #: It may return lines to show the user (what was written or skipped).
 WriteFunction = Callable[..., list[str] | None]
-#: ``prepare(export, **format options)`` -> a picklable per-post function whose
-#: results ``write`` accepts in place of posts (run in worker processes).
-PrepareFunction = Callable[..., Callable[[Post], Any]]
+#: ``make_prepare(export, **format options)`` -> the per-post ``prepare`` of a
+#: format whose per-post work depends on the export and its options (Markdown).
+PrepareFactory = Callable[..., Callable[[Post], Any]]
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,12 @@ class Format:
     #: Whether "-" (standard output) is a valid target.
     streams: bool = True
     description: str = ""
-    #: The per-post part of the writer, for a pool of workers; None: all in ``write``.
-    prepare: PrepareFunction | None = None
+    #: The per-post part of writing (encoding, rendering), run where the
+    #: transforms run, on worker processes; ``write`` receives its results.
+    #: None: ``write`` receives the posts.
+    prepare: Callable[[Post], Any] | None = None
+    #: Builds ``prepare`` from the export and the format options, used instead of it.
+    make_prepare: PrepareFactory | None = None
     #: ``check(path, force)`` before any work; None: the file check of ``output.check_writable``.
     check: Callable[[str, bool], None] | None = None
 
@@ -48,11 +52,13 @@ def stream_writer(write: Callable[[Export, Iterable[Post], BinaryIO], None]) -> 
 
 
 FORMATS: dict[str, Format] = {
-    "json": Format("json", ".json", stream_writer(write_json), description="one JSON document (default)"),
-    "ndjson": Format("ndjson", ".ndjson", stream_writer(write_ndjson), description="one JSON object per line"),
+    "json": Format("json", ".json", stream_writer(write_json), description="one JSON document (default)",
+                   prepare=post_json),
+    "ndjson": Format("ndjson", ".ndjson", stream_writer(write_ndjson), description="one JSON object per line",
+                     prepare=post_ndjson),
     "sql": Format("sql", ".sql", write_sql_file, description="an SQL script (--dialect sqlite|postgresql|mysql)"),
     "sqlite": Format("sqlite", ".db", write_sqlite, streams=False, description="a SQLite database with full-text search"),
-    "markdown": Format("markdown", "", markdown.write_markdown, streams=False, prepare=markdown.prepare,
+    "markdown": Format("markdown", "", markdown.write_markdown, streams=False, make_prepare=markdown.prepare,
                        check=markdown.check_output, description="a folder of Markdown files for a static site"),
 }
 

@@ -1,10 +1,11 @@
 """The sequential part of the Markdown writer: names, files, redirects, media manifest.
 
-Items arrive as :class:`Post` (rendered here) or already rendered in a worker
-(:func:`render.render` via ``Format.prepare``). Each is written as it comes and
-forgotten; only a small index stays (ids, new URLs, old paths, media URLs),
-so memory does not grow with the content. A file whose bytes are unchanged is
-not rewritten, and nothing the user added to the folder is ever deleted.
+Items arrive as :class:`Post` (rendered here) or already rendered by
+:func:`render.render` on convert's worker processes (``Format.make_prepare``).
+Each is written as it comes and forgotten; only a small index stays (ids, new
+URLs, old paths, media URLs), so memory does not grow with the content. A file
+whose bytes are unchanged is not rewritten, and nothing the user added to the
+folder is ever deleted.
 """
 
 from __future__ import annotations
