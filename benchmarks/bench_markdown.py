@@ -76,24 +76,27 @@ def report(results: list[bench.Measure], runs: int, peer_version: str | None, ou
         f"Run {datetime.date.today().isoformat()} at revision `{bench.git_revision()}` on {os.cpu_count()} cores "
         f"(`nproc` {len(os.sched_getaffinity(0))}), {platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}" + (f", {PEER} {peer_version} (npm)" if peer_version else "") + ". "
-        "Wall is the best of the runs; peak RSS the largest `ru_maxrss` (from `os.wait4` on each fresh "
-        "child process); CPU the least user+system time. The machine is shared: re-run on a quiet one.",
+        "Wall is the best of the runs; peak RSS the largest `ru_maxrss` of one process (from `os.wait4` on "
+        "each fresh child process); tree MB the largest sampled PSS of the whole process tree (convert's "
+        "worker processes included, as bench_convert measures it); CPU the least user+system time. The "
+        "machine is shared: re-run on a quiet one.",
         "",
         f"Target: 100 MB to Markdown in at most {TARGET_SECONDS:g} s with peak RSS at most {TARGET_RSS_MB} MB.",
         "",
-        "| input | size MB | tool | wall s | MB/s | peak RSS MB | CPU s | target |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |",
+        "| input | size MB | tool | wall s | MB/s | peak RSS MB | tree MB | CPU s | target |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for m in results:
-        ok = m.wall <= TARGET_SECONDS and m.rss_mb <= TARGET_RSS_MB
+        # Memory is judged on the whole process tree: convert's workers count too.
+        ok = m.wall <= TARGET_SECONDS and max(m.rss_mb, m.tree_mb) <= TARGET_RSS_MB
         verdict = ("met" if ok else "**missed**") if m.tool.startswith("markdown") else "-"
         lines.append(f"| {m.input} | {m.size / 1e6:.0f} | {m.tool} | {m.wall:.2f} | {m.mb_per_s:.1f} | "
-                     f"{m.rss_mb:.0f} | {m.cpu:.2f} | {verdict} |")
+                     f"{m.rss_mb:.0f} | {m.tree_mb:.0f} | {m.cpu:.2f} | {verdict} |")
     lines += [
         "",
         f"{PEER} waits 25 ms between file writes as shipped (its `settings.js`), which is most of its wall "
-        "time; its CPU time is its work. wpmigrate's time is mostly content cleaning (clean/pipeline.py), "
-        "which convert runs in one process so far.",
+        "time; its CPU time is its work. Most of wpmigrate's CPU time is content cleaning "
+        "(clean/pipeline.py), spread over the cores by convert's worker processes.",
         "",
         "All runs (s): " + "; ".join(f"{m.tool} " + ", ".join(f"{w:.2f}" for w in m.walls) for m in results),
         "",
