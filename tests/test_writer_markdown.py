@@ -316,3 +316,15 @@ def test_worker_processes_write_the_same_folder(tmp_path):
         assert result.counts["post"] == 2 and any("files written" in note for note in result.notes)
         trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert trees[0] == trees[1] and len(trees[0]) > 5
+
+
+def test_lone_surrogates_become_replacement_characters(tmp_path):
+    """A numeric entity such as &#xD800; decodes to a lone surrogate, which UTF-8 cannot hold."""
+    posts = [Post(id=1, slug="s", title="a\ud800b", content=Content(html="<p>x\udc00y</p>"),
+                  comments=(Comment(id=1, content="c", content_html="<p>c\ud800</p>"),))]
+    for fmt in ("yaml", "toml"):
+        out = tmp_path / fmt
+        write_markdown(_export(posts), posts, str(out), force=False, front_matter=fmt)
+        front, body = split(out / "posts" / "s.md")
+        assert front["title"] == "a\ufffdb" and "x\ufffdy" in body
+        assert "c\ufffd" in (out / "data" / "comments" / "posts" / "s.json").read_text(encoding="utf-8")

@@ -28,6 +28,8 @@ import html_to_markdown as h2m
 from html_to_markdown import _html_to_markdown as _rust
 from html_to_markdown.api import _to_rust_conversion_options
 
+from wpmigrate.writers.markdown.frontmatter import without_surrogates
+
 #: Built once: converting the options on every call costs as much as a short post.
 _OPTIONS = _to_rust_conversion_options(
     h2m.ConversionOptions(
@@ -81,8 +83,11 @@ def to_markdown(source: str, options: HtmlOptions) -> Converted:
     media = media_urls(source)
     if media and options.media_map is not None:
         source = _rewrite_media(source, options.media_map)
-    visitor = _visitor_for(source, options)
-    result = _rust.convert(html=source, options=_OPTIONS, visitor=visitor)
+    try:
+        result = _rust.convert(html=source, options=_OPTIONS, visitor=_visitor_for(source, options))
+    except UnicodeEncodeError:  # a lone surrogate (from a numeric entity): U+FFFD instead
+        source = without_surrogates(source)
+        result = _rust.convert(html=source, options=_OPTIONS, visitor=_visitor_for(source, options))
     return Converted(result.content.strip() + "\n", media)
 
 

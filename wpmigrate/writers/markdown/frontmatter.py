@@ -7,6 +7,7 @@ a real serialiser quotes them. Keys keep a fixed order, so output is stable.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import tomli_w
@@ -22,6 +23,7 @@ FIELD_SOURCES = (
     "comment_status", "ping_status", "excerpt", "date", "modified", "featured_image",
 )
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse_fields(specs: tuple[str, ...] | list[str]) -> tuple[tuple[str, str], ...]:
@@ -70,6 +72,24 @@ def timestamp(utc: str | None, local: str | None) -> dt.datetime | None:
 def dump(front: dict[str, Any], fmt: str) -> str:
     """The front-matter block, delimiters included."""
     values = {k: v for k, v in front.items() if v is not None}
+    try:
+        return _dump(values, fmt)
+    except UnicodeEncodeError:  # a lone surrogate (from a numeric entity) cannot be UTF-8
+        return _dump(without_surrogates(values), fmt)
+
+
+def without_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate replaced by U+FFFD, in strings, lists and dicts."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {k: without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_surrogates(v) for v in value]
+    return value
+
+
+def _dump(values: dict[str, Any], fmt: str) -> str:
     if fmt == "toml":
         return "+++\n" + tomli_w.dumps(_toml_safe(values)) + "+++\n"
     text = yaml.dump(values, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 30)

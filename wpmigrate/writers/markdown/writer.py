@@ -22,6 +22,7 @@ import tomli_w
 from wpmigrate.errors import OutputError
 from wpmigrate.model import Export, Post
 from wpmigrate.writers.markdown import media as media_mod
+from wpmigrate.writers.markdown.frontmatter import without_surrogates
 from wpmigrate.writers.markdown.paths import UniquePaths, inside, safe_segment
 from wpmigrate.writers.markdown.redirects import REDIRECTS_DIR, redirect_files
 from wpmigrate.writers.markdown.render import RenderedPost, Settings, Skipped, finish, make_settings, new_url, render
@@ -70,7 +71,10 @@ class Folder:
 
     def write(self, relative: str, text: str) -> None:
         target = inside(self.root, relative, self.checked)
-        data = text.encode("utf-8", "surrogatepass")
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: U+FFFD, so generators read valid UTF-8
+            data = without_surrogates(text).encode("utf-8")
         folder = os.path.dirname(target)
         try:
             if folder not in self.made:
