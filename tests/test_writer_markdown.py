@@ -328,3 +328,12 @@ def test_lone_surrogates_become_replacement_characters(tmp_path):
         front, body = split(out / "posts" / "s.md")
         assert front["title"] == "a\ufffdb" and "x\ufffdy" in body
         assert "c\ufffd" in (out / "data" / "comments" / "posts" / "s.json").read_text(encoding="utf-8")
+
+
+def test_yaml_front_matter_has_no_anchors():
+    from wpmigrate.writers.markdown.frontmatter import dump
+
+    shared = ["Asia", "News"]
+    text = dump({"categories": shared, "sections": shared}, "yaml")
+    assert "&" not in text and "*" not in text
+    assert yaml.safe_load(text.split("---\n")[1]) == {"categories": shared, "sections": shared}

@@ -22,7 +22,15 @@ FIELD_SOURCES = (
     "id", "type", "status", "slug", "link", "path", "guid", "author", "parent", "menu_order", "sticky",
     "comment_status", "ping_status", "excerpt", "date", "modified", "featured_image",
 )
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """libyaml's safe dumper, never writing ``&id001`` anchors (front matter is read by people too)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
