@@ -63,12 +63,19 @@ def many_items_gz(path: Path, items: int) -> Path:
 
 
 def outputs(outdir: Path) -> dict[str, bytes]:
-    """Every file batch wrote in ``outdir`` except its bookkeeping, by relative path."""
-    return {
-        str(path.relative_to(outdir)): path.read_bytes()
-        for path in sorted(outdir.rglob("*"))
-        if path.is_file() and path.name not in BOOKKEEPING
-    }
+    """The outputs under their final names in ``outdir`` (files, or files in output folders),
+    by relative path: no bookkeeping, no hidden staging folders."""
+    found = {}
+    for path in sorted(outdir.rglob("*")):
+        relative = path.relative_to(outdir)
+        if path.is_file() and path.name not in BOOKKEEPING and not relative.parts[0].startswith("."):
+            found[str(relative)] = path.read_bytes()
+    return found
+
+
+def leftovers(outdir: Path) -> list[str]:
+    """Hidden staging folders or temporary files left in ``outdir``."""
+    return sorted(p.name for p in outdir.iterdir() if p.name.startswith(".") and p.name not in BOOKKEEPING)
 
 
 def report(outdir: Path) -> dict:
