@@ -12,7 +12,7 @@ from collections.abc import Callable
 import click
 
 from wpmigrate import __version__
-from wpmigrate.batch import BatchOptions, default_jobs, plan_batch, run_batch
+from wpmigrate.batch import BatchOptions, plan_batch, run_batch
 from wpmigrate.batch.plan import Task
 from wpmigrate.batch.progress import make_display
 from wpmigrate.batch.report import exit_code as batch_exit_code
@@ -20,6 +20,7 @@ from wpmigrate.batch.report import summary as batch_summary
 from wpmigrate.convert import ConvertOptions, convert
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, UsageError, WpmigrateError
+from wpmigrate.parallel import available_cores
 from wpmigrate.pii import DEFAULT_SALT, MODES
 from wpmigrate.validate import FAIL_ON, validate
 from wpmigrate.validate import formats as report_formats
@@ -75,6 +76,8 @@ def conversion_options(command: Callable) -> Callable:
 @click.option("-o", "--output", metavar="PATH", help="Output path; '-' for stdout. Default: the input's name.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
 @conversion_options
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for parsing and cleaning posts. Default: every core for exports of 4 MB or more.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
 def convert_command(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, **options) -> None:
@@ -149,7 +152,7 @@ def batch_command(ctx: click.Context, sources: tuple[str, ...], outdir: str, job
     def run() -> None:
         nonlocal code
         options["format_options"] = _sql_options(options)
-        settings = BatchOptions(outdir, ConvertOptions(**options), jobs or default_jobs(), timeout, force)
+        settings = BatchOptions(outdir, ConvertOptions(**options), jobs or available_cores(), timeout, force)
         if dry_run:
             _show_plan(plan_batch(list(sources), settings))
             return

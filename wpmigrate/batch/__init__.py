@@ -20,24 +20,18 @@ from wpmigrate.batch.state import State, hash_options, locked, remove_stale
 from wpmigrate.batch.worker import STAGING_PREFIX, convert_site, failed
 from wpmigrate.convert import ConvertOptions
 from wpmigrate.errors import OutputError, UsageError
+from wpmigrate.parallel import available_cores
 from wpmigrate.writers import get_format
 
-__all__ = ["BatchOptions", "plan_batch", "run_batch", "default_jobs"]
-
-
-def default_jobs() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+__all__ = ["BatchOptions", "plan_batch", "run_batch"]
 
 
 @dataclass
 class BatchOptions:
     outdir: str
     convert: ConvertOptions = field(default_factory=ConvertOptions)
-    jobs: int = field(default_factory=default_jobs)
+    #: Sites converted at once (each convert itself runs with jobs=1).
+    jobs: int = field(default_factory=available_cores)
     #: Seconds one site may take; None for no limit.
     timeout: float | None = None
     #: Convert every site again, and overwrite outputs that no batch made.

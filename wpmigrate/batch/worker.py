@@ -27,10 +27,7 @@ SALVAGED = "salvage-summary"
 def site_options(options: ConvertOptions, output: str) -> ConvertOptions:
     """The options of one site's convert: its own output, and no nested parallelism
     (batch runs sites in parallel processes; ``jobs`` parallelises within one convert)."""
-    options = dataclasses.replace(options, output=output, force=True)
-    if hasattr(options, "jobs"):
-        options = dataclasses.replace(options, jobs=1)
-    return options
+    return dataclasses.replace(options, output=output, force=True, jobs=1)
 
 
 def convert_site(inputs: tuple[str, ...], output: str, options: ConvertOptions) -> dict[str, Any]:
