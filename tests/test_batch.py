@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import shlex
 import shutil
 import zipfile
 
 import pytest
 
 from tests.batchdata import BOOKKEEPING, by_name, outputs, report, split_export
-from tests.conftest import FIXTURES, SAMPLE
+from tests.conftest import FIXTURES, ROOT, SAMPLE
 from wpmigrate import errors
 
 QUIRKS = FIXTURES / "quirks"
@@ -195,3 +197,37 @@ def test_quiet_prints_failures_and_summary_only(run_cli, exports, tmp_path):
     assert not any(" ok " in line and line.startswith("[") for line in lines)
     assert sum(line.startswith("[") and "failed" in line for line in lines) == 3
     assert lines[-1] == f"report: {tmp_path / 'out' / 'report.json'}"
+
+
+def _examples(text: str) -> list[str]:
+    """The example command lines in ``text`` (not the synopsis)."""
+    found = re.findall(r"^\s*(wpmigrate batch .+?)\s*(?:#.*)?$", text, re.M)
+    return [line for line in found if "SOURCE..." not in line]
+
+
+def test_readme_and_help_examples_run(run_cli, tmp_path, monkeypatch):
+    """Every `wpmigrate batch` example of the README and of --help runs (as a dry run) on files
+    laid out as the examples name them."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Batch: many exports at once"):readme.index("## Exit codes")]
+    examples = _examples(section) + _examples(run_cli("batch", "--help").stdout)
+    assert len(examples) >= 8
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "exports").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "exports" / "blog.xml")
+    (tmp_path / "archive" / "2019").mkdir(parents=True)
+    (tmp_path / "archive" / "2019" / "old.xml.gz").write_bytes(gzip.compress(SAMPLE.read_bytes()))
+    (tmp_path / "clients").mkdir()
+    with zipfile.ZipFile(tmp_path / "clients" / "client.zip", "w") as archive:
+        archive.write(SAMPLE, "client.xml")
+    for example in examples:
+        args = shlex.split(example)[1:]
+        result = run_cli(*args, *([] if "--dry-run" in args else ["--dry-run"]))
+        assert result.exit_code == 0, (example, result.stderr)
+        assert re.search(r"\d+ sites, [1-9]\d* to convert", result.stderr), example
+
+
+def test_readme_naming_claim(run_cli, tmp_path):
+    shutil.copy(SAMPLE, tmp_path / "My Blog.xml")
+    result = run_cli("batch", tmp_path / "My Blog.xml", "-o", tmp_path / "out", "--dry-run")
+    assert f"{tmp_path / 'out' / 'My-Blog.json'}" in result.stdout
