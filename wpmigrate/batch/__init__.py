@@ -102,8 +102,8 @@ class _Run:
     def _claim(self, todo: list[Task]) -> None:
         """Record the outputs this run will write, so a rerun may replace them after a kill."""
         for task in todo:
-            if not self.state.claimed(task.site.name):
-                self.state.record(task.site.name, None, None, None)
+            if not self.state.claimed(task.key):
+                self.state.record(task.key, None, None, None)
         self.state.save()
 
     def _done(self, job: Job, outcome: Outcome) -> None:
@@ -112,7 +112,7 @@ class _Run:
         entry = site_entry(task, result, skipped=False)
         self.entries[job.key] = entry
         ok = entry["status"] != "failed"
-        self.state.record(job.key, task.inputs_hash if ok else None, self.options_hash, entry)
+        self.state.record(task.key, task.inputs_hash if ok else None, self.options_hash, entry)
         self.state.save()
         self.display.finished(entry)
 

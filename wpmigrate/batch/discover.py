@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from slugify import slugify
 
+from wpmigrate.batch.state import LOCK_NAME, REPORT_NAME, STATE_NAME
 from wpmigrate.errors import UsageError
 from wpmigrate.readers.sources import part_sort_key
 
@@ -25,7 +26,7 @@ _PART = re.compile(r"^(.*)\.(\d{3})\.xml$", re.IGNORECASE)
 _STEM = re.compile(r"(\.\d{3})?\.(xml\.gz|xml|gz|zip)$", re.IGNORECASE)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 #: File names in OUTDIR that belong to the batch itself.
-RESERVED = ("report.json", ".wpmigrate-batch.json", ".wpmigrate-batch.lock")
+RESERVED = (REPORT_NAME, STATE_NAME, LOCK_NAME)
 
 
 @dataclass(frozen=True)

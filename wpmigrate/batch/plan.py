@@ -26,6 +26,11 @@ class Task:
     #: The report entry: the recorded one for a skipped site, the reason for a refused one.
     entry: dict[str, Any] | None = None
 
+    @property
+    def key(self) -> str:
+        """The output's file name: what the state file records."""
+        return os.path.basename(self.output)
+
 
 def make_plan(sites: list[Site], outdir: str, suffix: str, options_hash: str, state: State,
               force: bool) -> list[Task]:
@@ -39,10 +44,11 @@ def _task(site: Site, outdir: str, suffix: str, options_hash: str, state: State,
     except OSError:
         inputs_hash = None
     exists = os.path.lexists(output)
-    recorded = state.up_to_date(site.name, inputs_hash, options_hash) if inputs_hash else None
+    key = os.path.basename(output)
+    recorded = state.up_to_date(key, inputs_hash, options_hash) if inputs_hash else None
     if recorded is not None and recorded.get("status") != "failed" and exists and not force:
         return Task(site, output, SKIP, inputs_hash, recorded)
-    if exists and not state.claimed(site.name) and not force:
+    if exists and not state.claimed(key) and not force:
         entry = failed("OutputError", f"{output}: already exists and was not made by wpmigrate batch"
                        "\n  hint: pass --force to overwrite it, or choose another -o OUTDIR", EXIT_OUTPUT)
         return Task(site, output, REFUSE, inputs_hash, entry)

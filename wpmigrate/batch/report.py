@@ -10,10 +10,10 @@ from typing import Any
 
 from wpmigrate import __version__
 from wpmigrate.batch.plan import Task
+from wpmigrate.batch.state import REPORT_NAME
 from wpmigrate.errors import EXIT_FINDINGS, EXIT_OK
 from wpmigrate.output import atomic_file
 
-REPORT_NAME = "report.json"
 REPORT_VERSION = 1
 #: What an entry holds when the site never reached a worker's end (refused, timed out, crashed).
 _NO_RUN = {"warnings": 0, "errors": 0, "codes": {}, "seconds": 0.0, "peak_rss_mb": None}

@@ -11,14 +11,19 @@ half-written output.
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks, one batch per OUTDIR is then the user's care
+    fcntl = None  # type: ignore[assignment]
 
 from wpmigrate import __version__
 from wpmigrate.convert import ConvertOptions
@@ -27,6 +32,7 @@ from wpmigrate.output import atomic_file
 
 STATE_NAME = ".wpmigrate-batch.json"
 LOCK_NAME = ".wpmigrate-batch.lock"
+REPORT_NAME = "report.json"
 STATE_VERSION = 1
 #: Options that do not change an output's bytes.
 _NOT_OUTPUT = {"output", "force", "jobs"}
@@ -36,6 +42,8 @@ def hash_inputs(paths: tuple[str, ...] | list[str]) -> str:
     """SHA-256 over the bytes of every part, in order (with their lengths, so parts cannot shift)."""
     digest = hashlib.sha256()
     for path in paths:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise OSError(f"{path}: not a regular file")  # a FIFO would block; the worker says why
         with open(path, "rb") as stream:
             part = hashlib.file_digest(stream, "sha256")
         digest.update(f"{os.path.getsize(path)}:".encode() + part.digest())
@@ -99,7 +107,8 @@ def locked(outdir: str) -> Iterator[None]:
     handle = open(path, "a+b")
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise UsageError(f"{outdir}: another wpmigrate batch is writing there",
                              hint="wait for it to finish, or choose another -o OUTDIR") from None

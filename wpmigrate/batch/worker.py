@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -13,6 +12,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+try:
+    import resource
+except ImportError:  # Windows: no ru_maxrss
+    resource = None  # type: ignore[assignment]
 
 from wpmigrate.convert import ConvertOptions, ConvertResult, convert
 from wpmigrate.diagnostics import Diagnostics
@@ -73,8 +77,10 @@ def failed(kind: str, message: str, exit_code: int | None) -> dict[str, Any]:
     return {"status": "failed", "counts": None, "error": {"type": kind, "message": message, "exit_code": exit_code}}
 
 
-def peak_rss_mb() -> float:
+def peak_rss_mb() -> float | None:
     """This process's peak resident set size in MB (``ru_maxrss``: KiB on Linux, bytes on macOS)."""
+    if resource is None:
+        return None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
