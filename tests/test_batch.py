@@ -231,3 +231,18 @@ def test_readme_naming_claim(run_cli, tmp_path):
     shutil.copy(SAMPLE, tmp_path / "My Blog.xml")
     result = run_cli("batch", tmp_path / "My Blog.xml", "-o", tmp_path / "out", "--dry-run")
     assert f"{tmp_path / 'out' / 'My-Blog.json'}" in result.stdout
+
+
+def test_split_parts_group_by_folder_and_name(tmp_path):
+    from wpmigrate.batch.discover import discover
+
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        split_export(SAMPLE, tmp_path / folder, "site", parts=2)
+    split_export(SAMPLE, tmp_path / "one", "other", parts=3)
+    sites = discover([str(tmp_path)], ".json")
+    assert sorted(len(site.inputs) for site in sites) == [2, 2, 3]
+    assert len({site.name for site in sites}) == 3
+    for site in sites:
+        folders = {path.rsplit("/", 2)[-2] for path in site.inputs}
+        assert len(folders) == 1 and list(site.inputs) == sorted(site.inputs)
