@@ -63,7 +63,10 @@ def test_interrupted_batch_reruns_to_identical_outputs(exports, tmp_path, sig):
         assert "interrupted: run the same command again" in stderr
     else:
         assert code == -signal.SIGKILL
+        time.sleep(0.5)  # the workers notice at once that the batch is gone
     partial = outputs(out)
+    time.sleep(3)
+    assert outputs(out) == partial, "no worker goes on writing once the batch process is gone"
     assert 1 <= len(partial) < SITES, "interrupted mid-run"
     for name, data in partial.items():
         assert data == reference[name], f"{name} looks complete but is not"

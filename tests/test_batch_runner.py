@@ -9,7 +9,7 @@ import time
 from tests.batchdata import by_name, leftovers, many_items_gz, report
 from tests.conftest import SAMPLE
 from wpmigrate import errors
-from wpmigrate.batch.runner import GRACE_SECONDS, Job, run_jobs
+from wpmigrate.batch.runner import Job, run_jobs
 
 
 def work(kind: str, value: int) -> dict:
@@ -46,7 +46,7 @@ def test_a_hanging_worker_times_out_while_the_rest_goes_on():
     outcomes = run(jobs, workers=2, timeout=1.5)
     assert outcomes["hang"].failure == "timeout" and "timed out after 1.5 s" in outcomes["hang"].message
     assert all(outcomes[f"ok{n}"].result["double"] == 2 * n for n in range(4))
-    assert time.monotonic() - start < 1.5 + GRACE_SECONDS + 10
+    assert time.monotonic() - start < 1.5 + 10
 
 
 def test_batch_timeout_stops_a_huge_site_and_reports_it(run_cli, tmp_path):
@@ -62,5 +62,5 @@ def test_batch_timeout_stops_a_huge_site_and_reports_it(run_cli, tmp_path):
     huge = sites["huge"]
     assert huge["status"] == "failed" and huge["error"]["type"] == "Timeout"
     assert "timed out after 2 s" in huge["error"]["message"] and "--timeout" in huge["error"]["message"]
-    assert 2 <= huge["seconds"] < 2 + GRACE_SECONDS + 5
-    assert not (out / "huge.json").exists() and leftovers(out) == [], "the stopped worker cleaned up"
+    assert 2 <= huge["seconds"] < 2 + 5
+    assert not (out / "huge.json").exists() and leftovers(out) == [], "what the killed worker left is removed"

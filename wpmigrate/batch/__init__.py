@@ -94,6 +94,7 @@ class _Run:
             pass  # the workers are stopped; the report says what was not run
         finally:
             self.display.close()
+            remove_stale(self.options.outdir, STAGING_PREFIX)  # what killed workers left
         not_run = [name for name in self.tasks if name not in self.entries]
         report = build_report(list(self.entries.values()), self._settings(), time.monotonic() - start, not_run)
         report["path"] = write_report(self.options.outdir, report)

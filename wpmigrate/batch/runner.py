@@ -6,6 +6,11 @@ a worker reports is that site's own. Processes come from a fork server that
 has wpmigrate imported already, so starting one is cheap. A worker exits as
 soon as the batch process dies (it watches its pipe), so killing a batch
 never leaves workers writing behind its back.
+
+A worker is only ever stopped with SIGKILL, never asked to stop: an exception
+raised at an arbitrary point (what a SIGTERM handler would do) could be caught
+on the way and let a cut-short job finish as if complete. So a stopped job
+cleans nothing up; its caller removes what it left.
 """
 
 from __future__ import annotations
@@ -13,7 +18,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 import time
 from collections import deque
@@ -22,8 +26,6 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-#: How long a terminated worker gets to clean up before it is killed.
-GRACE_SECONDS = 5.0
 PRELOAD = ["wpmigrate.batch.worker"]
 
 
@@ -119,7 +121,7 @@ def _check(worker: _Running, timeout: float | None) -> Outcome | None:
             result = worker.conn.recv()
         except (EOFError, OSError):
             return _crashed(worker, elapsed)
-        _stop(worker, gently=True)
+        _stop(worker, wait=True)
         return Outcome(result=result, seconds=elapsed)
     if not worker.process.is_alive():
         return _crashed(worker, elapsed)
@@ -131,7 +133,7 @@ def _check(worker: _Running, timeout: float | None) -> Outcome | None:
 
 
 def _crashed(worker: _Running, elapsed: float) -> Outcome:
-    _stop(worker, gently=True)
+    _stop(worker, wait=True)
     code = worker.process.exitcode
     if code is not None and code < 0:
         how = f"was killed by {signal.Signals(-code).name}"
@@ -142,34 +144,29 @@ def _crashed(worker: _Running, elapsed: float) -> Outcome:
     return Outcome(failure="crashed", message=f"the worker process {how} before finishing", seconds=elapsed)
 
 
-def _stop(worker: _Running, gently: bool = False) -> None:
-    """Wait for a finished worker, or terminate one still running (then kill it)."""
+def _stop(worker: _Running, wait: bool = False) -> None:
+    """Reap a worker that has finished (``wait``: it has sent its result and is exiting), or kill it."""
     process = worker.process
-    if not gently:
-        process.terminate()
-    process.join(GRACE_SECONDS)
+    if wait:
+        process.join(5.0)
     if process.is_alive():
         process.kill()
-        process.join()
+    process.join()
     worker.conn.close()
 
 
 def _child(work: Callable[..., Any], args: tuple, conn: Connection) -> None:
     """A worker's main: run the job, send the result, die with the batch process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch process's to handle
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))  # runs cleanups
     threading.Thread(target=_exit_with_parent, args=(conn,), daemon=True).start()
     conn.send(work(*args))
 
 
 def _exit_with_parent(conn: Connection) -> None:
-    """Block until the batch process's end of the pipe closes, then stop: SIGTERM first,
-    so the job's cleanups run, and a hard exit if that does not end it in time."""
+    """Block until the batch process's end of the pipe closes, then exit at once."""
     try:
         while True:
             conn.poll(None)
             conn.recv()  # the batch process never sends: this only returns by raising
     except (EOFError, OSError):
-        os.kill(os.getpid(), signal.SIGTERM)
-        time.sleep(GRACE_SECONDS)
         os._exit(1)

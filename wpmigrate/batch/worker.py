@@ -89,9 +89,9 @@ def peak_rss_mb() -> float | None:
 def staged(final: str) -> Iterator[str]:
     """A path in a private staging folder beside ``final``, moved to ``final`` on success.
 
-    Works for a file or a folder output; whatever happens (an error, SIGTERM,
-    which the worker turns into SystemExit) the staging folder is removed,
-    and ``final`` never holds a partial output.
+    Works for a file or a folder output; ``final`` never holds a partial
+    output. The staging folder is removed on the way out, except when the
+    worker is killed: the batch process removes those (see ``remove_stale``).
     """
     try:
         stage = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=os.path.dirname(os.path.abspath(final)))
