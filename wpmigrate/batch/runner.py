@@ -75,7 +75,7 @@ def run_jobs(
     """Run ``work(*job.args)`` for every job in its own process; report each through ``on_done``.
 
     ``work`` must be a module-level function. On KeyboardInterrupt (or any
-    error here) running workers are terminated before it propagates.
+    error here) running workers are killed before it propagates.
     """
     ctx = context()
     pending = deque(jobs)
