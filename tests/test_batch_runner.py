@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 from tests.batchdata import by_name, leftovers, many_items_gz, report
 from tests.conftest import SAMPLE
@@ -64,3 +65,34 @@ def test_batch_timeout_stops_a_huge_site_and_reports_it(run_cli, tmp_path):
     assert "timed out after 2 s" in huge["error"]["message"] and "--timeout" in huge["error"]["message"]
     assert 2 <= huge["seconds"] < 2 + 5
     assert not (out / "huge.json").exists() and leftovers(out) == [], "what the killed worker left is removed"
+
+
+def test_staged_folder_outputs_replace_whole_or_not_at_all(tmp_path):
+    """A folder output (a format whose suffix is "") appears, and is replaced, only when complete."""
+    from wpmigrate.batch.worker import staged
+
+    final = tmp_path / "site"
+
+    def listing() -> list[str]:
+        return sorted(p.name for p in final.iterdir()) if final.exists() else []
+
+    def write(files: dict[str, str], fail: bool = False) -> None:
+        before = listing()
+        with staged(str(final)) as temp:
+            os.mkdir(temp)
+            for name, text in files.items():
+                (Path(temp) / name).write_text(text)
+            assert listing() == before, "nothing shows under the final name while writing"
+            if fail:
+                raise RuntimeError("the writer failed")
+
+    write({"a.md": "one", "b.md": "two"})
+    assert sorted(p.name for p in final.iterdir()) == ["a.md", "b.md"]
+    try:
+        write({"c.md": "three"}, fail=True)
+    except RuntimeError:
+        pass
+    assert sorted(p.name for p in final.iterdir()) == ["a.md", "b.md"], "a failed run leaves the old output"
+    write({"c.md": "three"})
+    assert [p.name for p in final.iterdir()] == ["c.md"], "the new output replaces the old one whole"
+    assert leftovers(tmp_path) == []
