@@ -246,3 +246,17 @@ def test_split_parts_group_by_folder_and_name(tmp_path):
     for site in sites:
         folders = {path.rsplit("/", 2)[-2] for path in site.inputs}
         assert len(folders) == 1 and list(site.inputs) == sorted(site.inputs)
+
+
+def test_unwritable_outdir_and_a_second_batch_are_refused(run_cli, tmp_path):
+    from wpmigrate.batch.state import locked
+
+    (tmp_path / "file").write_text("")
+    blocked = run_cli("batch", SAMPLE, "-o", tmp_path / "file" / "out")
+    assert blocked.exit_code == errors.EXIT_OUTPUT and "cannot create the output folder" in blocked.stderr
+    out = tmp_path / "out"
+    out.mkdir()
+    with locked(str(out)):
+        busy = run_cli("batch", SAMPLE, "-o", out)
+    assert busy.exit_code == errors.EXIT_USAGE and "another wpmigrate batch" in busy.stderr
+    assert not (out / "intelnews-sample.json").exists()

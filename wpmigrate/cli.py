@@ -137,7 +137,8 @@ def batch_command(ctx: click.Context, sources: tuple[str, ...], outdir: str, job
     Exit codes:
       0  every site converted (or was up to date)
       1  some sites failed (see the summary and report.json)
-      2  usage error, or no export found
+      2  usage error, no export found, or another batch is writing to OUTDIR
+      4  OUTDIR cannot be created or written
       130  interrupted (run again to finish)
 
     \b
