@@ -54,6 +54,7 @@ class Row:
     wall: float
     cpu: float | None = None
     rss_mb: float | None = None
+    tree_mb: float | None = None
     note: str = ""
 
 
@@ -77,7 +78,7 @@ def convert_steps(path: Path, out: Path, runs: int) -> list[Row]:
     rows = []
     for step, command in commands.items():
         m = bench.measure("100m", path, step, command, runs)
-        rows.append(Row(step, m.wall, m.cpu, m.rss_mb))
+        rows.append(Row(step, m.wall, m.cpu, m.rss_mb, m.tree_mb))
     return rows
 
 
@@ -139,19 +140,21 @@ def report(path: Path, rows: list[Row], total_rows: int, runs: int, sizes: dict[
         f"Run {datetime.date.today().isoformat()} at revision `{bench.git_revision()}` on "
         f"`{bench.show(path)}` ({path.stat().st_size / 1e6:.0f} MB, {total_rows:,} rows in all tables). "
         f"Convert steps: best wall of {runs} fresh processes, least CPU (user+system, workers included), "
-        "largest peak RSS of one process (`ru_maxrss`). Load steps: one run, wall time around the "
+        "largest peak RSS of one process (`ru_maxrss`) and largest sampled PSS of the process tree "
+        "(workers included). Load steps: one run, wall time around the "
         "database's own client, into a new database (servers with fsync off, as in the tests).",
         "",
-        "| step | wall s | rows/s | CPU s | peak RSS MB | output MB | note |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| step | wall s | rows/s | CPU s | peak RSS MB | tree PSS MB | output MB | note |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
         rate = f"{total_rows / row.wall:,.0f}" if row.wall == row.wall and row.wall > 0 else ""
         wall = f"{row.wall:.2f}" if row.wall == row.wall else ""
         cpu = f"{row.cpu:.2f}" if row.cpu is not None else ""
         rss = f"{row.rss_mb:.0f}" if row.rss_mb is not None else ""
+        tree = f"{row.tree_mb:.0f}" if row.tree_mb is not None else ""
         size = f"{sizes[row.step] / 1e6:.0f}" if row.step in sizes else ""
-        lines.append(f"| {row.step} | {wall} | {rate} | {cpu} | {rss} | {size} | {row.note} |")
+        lines.append(f"| {row.step} | {wall} | {rate} | {cpu} | {rss} | {tree} | {size} | {row.note} |")
     lines += ["", "```sh", f"python benchmarks/bench_sql.py --runs {runs}", "```", END]
     return "\n".join(lines) + "\n"
 
