@@ -25,6 +25,9 @@ from wpmigrate.pii import DEFAULT_SALT, MODES
 from wpmigrate.validate import FAIL_ON, validate
 from wpmigrate.validate import formats as report_formats
 from wpmigrate.writers import FORMATS
+from wpmigrate.writers.markdown.comments import MODES as COMMENT_MODES
+from wpmigrate.writers.markdown.frontmatter import FORMATS as FRONT_MATTER_FORMATS
+from wpmigrate.writers.markdown.profiles import PROFILES
 
 SHOWN_DIAGNOSTICS = 10
 
@@ -47,8 +50,9 @@ _CONVERSION_OPTIONS = [
     click.option("--to", "to", type=click.Choice(sorted(FORMATS)), default="json", show_default=True,
                  help="Output format."),
     click.option("--recover", is_flag=True, help="Salvage every complete item from a damaged file."),
-    click.option("--pii", type=click.Choice(MODES), default="keep", show_default=True,
-                 help="Commenters' e-mails and IPs: keep them, replace them by a salted hash, or drop them."),
+    click.option("--pii", type=click.Choice(MODES), default=None,
+                 help="Commenters' e-mails and IPs: keep them, replace them by a salted hash, or drop them. "
+                      "Default: keep (drop for --to markdown, whose output is published)."),
     click.option("--pii-salt", default=DEFAULT_SALT, show_default=True, metavar="TEXT",
                  help="Salt for --pii hash; set your own to make hashes unguessable."),
     click.option("--dialect", type=click.Choice(["sqlite", "postgresql", "mysql"]), default=None,
@@ -56,6 +60,22 @@ _CONVERSION_OPTIONS = [
     click.option("--schema-only", is_flag=True, help="--to sql: only create the tables."),
     click.option("--data-only", is_flag=True, help="--to sql: only insert the rows, into existing tables."),
     click.option("--table-prefix", default="", metavar="PREFIX", help="--to sql/sqlite: prefix for every table name."),
+    click.option("--profile", type=click.Choice(sorted(PROFILES)), default=None,
+                 help="--to markdown: the static site generator's layout and front matter. Default: plain."),
+    click.option("--front-matter", type=click.Choice(FRONT_MATTER_FORMATS), default=None,
+                 help="--to markdown: front-matter format. Default: yaml."),
+    click.option("--field", "fields", multiple=True, metavar="NAME=SOURCE",
+                 help="--to markdown: an extra front-matter field from meta:KEY, taxonomy:NAME or a post "
+                      "field (NAME= drops a default field). Repeatable."),
+    click.option("--include-status", multiple=True, metavar="STATUS,...",
+                 help="--to markdown: also write items with these statuses (private, trash...)."),
+    click.option("--include-type", multiple=True, metavar="TYPE,...",
+                 help="--to markdown: also write items of these types (attachment, nav_menu_item...)."),
+    click.option("--comments", type=click.Choice(COMMENT_MODES), default=None,
+                 help="--to markdown: approved comments as data files, in front matter, or not at all. "
+                      "Default: data."),
+    click.option("--download-media", is_flag=True,
+                 help="--to markdown: fetch every media file into the site and link to the local copies."),
     click.option("--raw-content", is_flag=True, help="Skip content cleaning (no content.html)."),
     click.option("--keep-noise", is_flag=True, help="Keep sharing buttons, likes, ads and other widget noise."),
     click.option("--unknown-shortcodes", type=click.Choice(["keep", "drop", "raw"]), default="keep",
@@ -93,14 +113,17 @@ def convert_command(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, **
       wpmigrate convert damaged.xml --recover
       wpmigrate convert export.xml --to sql --dialect postgresql -o blog.sql
       wpmigrate convert export.xml --to sqlite -o blog.db
+      wpmigrate convert export.xml --to markdown --profile hugo -o site
     """
     diagnostics = Diagnostics()
 
     def run() -> None:
-        options["format_options"] = _sql_options(options)
+        options["format_options"] = _format_options(options)
         result = convert(list(inputs), ConvertOptions(**options), diagnostics)
         if not quiet:
             _report(diagnostics)
+            for note in result.notes:
+                click.echo(note, err=True)
             click.echo(result.summary(), err=True)
 
     _run(ctx, run, diagnostics, quiet)
@@ -152,7 +175,7 @@ def batch_command(ctx: click.Context, sources: tuple[str, ...], outdir: str, job
 
     def run() -> None:
         nonlocal code
-        options["format_options"] = _sql_options(options)
+        options["format_options"] = _format_options(options)
         settings = BatchOptions(outdir, ConvertOptions(**options), jobs or available_cores(), timeout, force)
         if dry_run:
             _show_plan(plan_batch(list(sources), settings))
@@ -177,6 +200,37 @@ def _show_plan(tasks: list[Task]) -> None:
     todo = [task for task in tasks if task.action == "convert"]
     click.echo(f"dry run: {len(tasks)} sites, {len(todo)} to convert "
                f"({sum(t.site.size for t in todo) / 1e6:.1f} MB); nothing written", err=True)
+
+
+def _format_options(options: dict) -> dict:
+    """Pop the format options from ``options`` (checked against --to); settle --pii's default."""
+    if options["pii"] is None:
+        options["pii"] = "drop" if options["to"] == "markdown" else "keep"
+    return {**_sql_options(options), **_markdown_options(options)}
+
+
+def _markdown_options(options: dict) -> dict:
+    """Pop the Markdown options from ``options``: the format options of --to markdown."""
+    given = {
+        "profile": options.pop("profile"),
+        "front_matter": options.pop("front_matter"),
+        "fields": options.pop("fields"),
+        "include_status": _listed(options.pop("include_status")),
+        "include_type": _listed(options.pop("include_type")),
+        "comments": options.pop("comments"),
+        "download_media": options.pop("download_media"),
+    }
+    used = {key: value for key, value in given.items() if value}
+    if options["to"] != "markdown":
+        if used:
+            raise UsageError(f"--{next(iter(used)).replace('_', '-').removesuffix('s')} applies to --to markdown only")
+        return {}
+    return used
+
+
+def _listed(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeated and comma-separated values as one tuple."""
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
 def _sql_options(options: dict) -> dict:

@@ -53,6 +53,8 @@ class ConvertResult:
     counts: Counter[str]
     authors: int
     diagnostics: Diagnostics
+    #: What the writer reports (files written, items skipped and why), one line each.
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         c = self.counts
@@ -93,7 +95,7 @@ def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics
     """Convert the export made of ``inputs`` (one file, or the parts of a split export)."""
     fmt = get_format(options.to)
     output = options.output or default_output(inputs, fmt.suffix)
-    check_writable(output, options.force)
+    (fmt.check or check_writable)(output, options.force)
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     jobs = worker_count(options.jobs, inputs)
     if jobs > 1:  # the workers parse the items too
@@ -101,10 +103,12 @@ def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics
     else:
         export, finish = read(inputs, recover=options.recover, diagnostics=diagnostics), None
     counts: Counter[str] = Counter()
-    work = PostWork(finish, transforms(options, export), fmt.prepare)
+    prepare = fmt.make_prepare(export, **options.format_options) if fmt.make_prepare else fmt.prepare
+    work = PostWork(finish, transforms(options, export), prepare)
     done = ordered_map(work, export.posts, jobs)
-    fmt.write(export, _counted(done, counts, diagnostics), output, force=options.force, **options.format_options)
-    return ConvertResult(output, counts, len(export.authors), diagnostics)
+    notes = fmt.write(export, _counted(done, counts, diagnostics), output, force=options.force,
+                      **options.format_options)
+    return ConvertResult(output, counts, len(export.authors), diagnostics, list(notes or ()))
 
 
 def worker_count(jobs: int | None, inputs: list[str]) -> int:

@@ -9,12 +9,17 @@ from typing import Any, BinaryIO
 from wpmigrate.errors import UsageError
 from wpmigrate.model import Export, Post
 from wpmigrate.output import atomic_file
+from wpmigrate.writers import markdown
 from wpmigrate.writers.json import post_json, post_ndjson, write_json, write_ndjson
 from wpmigrate.writers.sql import write_sql_file
 from wpmigrate.writers.sqlite import write_sqlite
 
 #: ``write(export, posts, path, force=..., **format options)``; path "-" is stdout.
-WriteFunction = Callable[..., None]
+#: It may return lines to show the user (what was written or skipped).
+WriteFunction = Callable[..., list[str] | None]
+#: ``make_prepare(export, **format options)`` -> the per-post ``prepare`` of a
+#: format whose per-post work depends on the export and its options (Markdown).
+PrepareFactory = Callable[..., Callable[[Post], Any]]
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,10 @@ class Format:
     #: transforms run, on worker processes; ``write`` receives its results.
     #: None: ``write`` receives the posts.
     prepare: Callable[[Post], Any] | None = None
+    #: Builds ``prepare`` from the export and the format options, used instead of it.
+    make_prepare: PrepareFactory | None = None
+    #: ``check(path, force)`` before any work; None: the file check of ``output.check_writable``.
+    check: Callable[[str, bool], None] | None = None
 
 
 def stream_writer(write: Callable[[Export, Iterable[Post], BinaryIO], None]) -> WriteFunction:
@@ -49,6 +58,8 @@ FORMATS: dict[str, Format] = {
                      prepare=post_ndjson),
     "sql": Format("sql", ".sql", write_sql_file, description="an SQL script (--dialect sqlite|postgresql|mysql)"),
     "sqlite": Format("sqlite", ".db", write_sqlite, streams=False, description="a SQLite database with full-text search"),
+    "markdown": Format("markdown", "", markdown.write_markdown, streams=False, make_prepare=markdown.prepare,
+                       check=markdown.check_output, description="a folder of Markdown files for a static site"),
 }
 
 

@@ -1,0 +1,339 @@
+"""`--to markdown` end to end: the seed-like sample, profiles, front matter, paths, comments, re-runs."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+import yaml
+
+from tests.conftest import SAMPLE
+from wpmigrate import errors
+from wpmigrate.model import Comment, Commenter, Content, Export, Meta, Post, Site
+from wpmigrate.writers.markdown import prepare, write_markdown
+from wpmigrate.writers.markdown.render import RenderedPost, Skipped
+
+NOISE = ("Share this", "Like this", "Loading...", "sharedaddy", "sd-sharing", "jetpack-likes")
+
+
+def split(path):
+    """(front matter dict, body) of a Markdown file with YAML or TOML front matter."""
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("+++\n"):
+        _, front, body = text.split("+++\n", 2)
+        return tomllib.loads(front), body
+    assert text.startswith("---\n")
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from wpmigrate.cli import cli
+
+    out = tmp_path_factory.mktemp("md") / "site"
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLE), "--to", "markdown", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.stderr
+
+
+def test_seed_post_front_matter_body_and_comments(sample_site):
+    out, _ = sample_site
+    posts = sorted((out / "posts").glob("*.md"))
+    published = [p for p in posts if split(p)[0]["draft"] is False]
+    assert len(published) == 1
+    front, body = split(published[0])
+    assert front["title"] == "South Korean cabinet approves closer intelligence cooperation with Japan"
+    assert front["date"].isoformat() == "2016-11-22T05:00:52-05:00"
+    assert front["author"] == "Ian Allen"
+    assert front["categories"] == ["Asia"]
+    assert front["tags"] == ["GSOMIA", "Japan", "South Korea"]
+    paragraphs = [p for p in body.strip().split("\n\n") if p]
+    assert len(paragraphs) == 4
+    assert paragraphs[1].startswith("The proposed treaty is known as the General Security")
+    assert paragraphs[-1].endswith("Ministry of National Defense.")
+    assert "<p>" not in body
+    for marker in NOISE:
+        assert marker not in body
+    comments = json.loads((out / "data" / "comments" / "posts" / f"{published[0].stem}.json").read_text())
+    thread = comments["comments"]
+    assert [c["id"] for c in thread] == [501, 504], "the pending comment is left out"
+    assert thread[0]["replies"][0]["id"] == 502 and thread[0]["replies"][0]["replies"][0]["id"] == 503
+    assert thread[0]["author"] == "Jones" and thread[0]["provider"] == "facebook"
+    assert thread[0]["content"].startswith("<p>Given tenuous status")
+    assert not any("email" in c or "ip" in c for c in _walk(thread)), "PII is dropped by default"
+
+
+def _walk(comments):
+    for comment in comments:
+        yield comment
+        yield from _walk(comment.get("replies", []))
+
+
+def test_drafts_pages_and_what_was_skipped(sample_site):
+    out, stderr = sample_site
+    draft = split(out / "posts" / "draft-notes-on-the-busan-statue.md")[0]
+    assert draft["draft"] is True and draft["title"] == "Draft: notes on the Busan statue"
+    assert split(out / "pages" / "about.md")[0]["draft"] is False
+    assert "skipped 1 items: 1 (type attachment)" in stderr
+
+
+def test_redirects_and_media_manifest(sample_site):
+    out, _ = sample_site
+    csv = (out / "redirects" / "redirects.csv").read_text().splitlines()
+    assert csv[0] == "old,new"
+    assert "/2016/11/22/south-korea-japan-gsomia/,/posts/01-2002/" in csv, "_wp_old_slug"
+    assert "/?p=2002,/posts/01-2002/" in csv and "/?page_id=2,/about/" in csv
+    assert "/?attachment_id=2003,/posts/01-2002/" in csv, "attachment pages go to their post"
+    assert '"/?p=2002" "/posts/01-2002/";' in (out / "redirects" / "nginx.conf").read_text()
+    assert "RewriteCond %{QUERY_STRING} (^|&)p=2002(&|$)" in (out / "redirects" / "apache.htaccess").read_text()
+    assert "/ p=2002 /posts/01-2002/ 301" in (out / "redirects" / "_redirects").read_text()
+    media = json.loads((out / "media.json").read_text())["media"]
+    attachment = [m for m in media if m["attachment"] == 2003]
+    assert attachment and attachment[0]["url"].endswith("south-korea.jpg")
+
+
+def test_pii_keep_is_explicit(run_cli, tmp_path):
+    out = tmp_path / "site"
+    assert run_cli("convert", SAMPLE, "--to", "markdown", "-o", out, "--pii", "hash").exit_code == 0
+    thread = json.loads(next((out / "data" / "comments" / "posts").glob("*.json")).read_text())["comments"]
+    assert thread[0]["email"].startswith("sha256:")
+
+
+@pytest.mark.parametrize("profile, post, page, fmt", [
+    ("hugo", "content/posts/01-2002.md", "content/about.md", "yaml"),
+    ("hugo", "content/posts/01-2002.md", "content/about.md", "toml"),
+    ("jekyll", "_posts/2016-11-22-01-2002.md", "about.md", "yaml"),
+    ("eleventy", "posts/01-2002.md", "pages/about.md", "yaml"),
+    ("astro", "src/content/blog/01-2002.md", "src/content/pages/about.md", "yaml"),
+])
+def test_profiles_layout(run_cli, tmp_path, profile, post, page, fmt):
+    out = tmp_path / profile
+    result = run_cli("convert", SAMPLE, "--to", "markdown", "-o", out, "--profile", profile, "--front-matter", fmt)
+    assert result.exit_code == 0, result.stderr
+    front, _ = split(out / post)
+    assert front["title"].startswith("South Korean cabinet")
+    assert split(out / page)[0]["title"]
+    if profile == "jekyll":
+        assert (out / "_drafts" / "draft-notes-on-the-busan-statue.md").exists()
+        assert front["permalink"] == "/2016/11/22/01-2002/" and front["redirect_from"]
+    if profile == "astro":
+        assert front["pubDate"].year == 2016
+    if profile == "hugo":
+        assert front["aliases"][0] == "/2016/11/22/01-2002/"
+        assert tomllib.loads((out / "hugo.toml").read_text())["markup"]["goldmark"]["renderer"]["unsafe"] is True
+
+
+def _export(posts, **site):
+    return Export(site=Site(**site), authors=(), terms=(), posts=iter(posts))
+
+
+def _write(tmp_path, posts, **options):
+    out = tmp_path / "site"
+    lines = write_markdown(_export(posts), posts, str(out), force=False, **options)
+    return out, lines
+
+
+def test_titles_with_quotes_colons_and_hashes_survive(tmp_path):
+    title = 'He said: "#1" isn\'t \'it\' — [ok] {x}: y'
+    posts = [Post(id=1, title=title, slug="t", content=Content(html="<p>x</p>"))]
+    for fmt in ("yaml", "toml"):
+        out = tmp_path / fmt
+        write_markdown(_export(posts), posts, str(out), force=False, front_matter=fmt)
+        assert split(out / "posts" / "t.md")[0]["title"] == title
+
+
+def test_paths_are_safe_and_never_overwrite(tmp_path):
+    posts = [
+        Post(id=1, slug="../../etc/passwd", title="A"),
+        Post(id=2, slug="same", title="B"),
+        Post(id=3, slug="same", title="C"),
+        Post(id=4, slug="", title=""),
+        Post(id=5, slug="", title="Ünïcödé title!"),
+        Post(id=6, slug="Same", title="D"),
+    ]
+    out, _ = _write(tmp_path, posts)
+    names = sorted(p.name for p in (out / "posts").iterdir())
+    assert names == ["etc-passwd.md", "post-4.md", "same-2.md", "same-3.md", "same.md", "unicode-title.md"]
+    assert not (tmp_path / "etc").exists()
+    assert [split(out / "posts" / n)[0]["wp_id"] for n in ("same.md", "same-2.md", "same-3.md")] == [2, 3, 6]
+    assert split(out / "posts" / "same-2.md")[0]["slug"] == "same-2", "the slug follows the unique name"
+
+
+def test_include_status_and_type(tmp_path):
+    posts = [
+        Post(id=1, slug="a", status="private"),
+        Post(id=2, slug="b", status="trash"),
+        Post(id=3, slug="c", type="nav_menu_item"),
+        Post(id=4, slug="d", type="book"),
+        Post(id=5, slug="e", type="attachment", status="inherit", attachment_url="https://x.test/e.png"),
+    ]
+    out, lines = _write(tmp_path, posts)
+    assert "skipped 4 items: 1 (status private), 1 (status trash), 1 (type attachment), 1 (type nav_menu_item)" in lines[1]
+    assert split(out / "book" / "d.md")[0]["type"] == "book"
+    out2 = tmp_path / "more"
+    write_markdown(_export(posts), posts, str(out2), force=False, include_status=("private",),
+                   include_type=("nav_menu_item", "attachment"))
+    assert (out2 / "posts" / "a.md").exists() and (out2 / "nav_menu_item" / "c.md").exists()
+    assert split(out2 / "attachment" / "e.md")[0]["type"] == "attachment"
+    media = json.loads((out2 / "media.json").read_text())["media"]
+    assert [m["url"] for m in media] == ["https://x.test/e.png"]
+    assert not (out2 / "posts" / "b.md").exists()
+
+
+def test_extra_fields_and_front_matter_comments(tmp_path):
+    comments = (
+        Comment(id=1, content="Hi", author=Commenter(name="Ann")),
+        Comment(id=2, parent=1, content="Re", author=Commenter(name="Bob")),
+        Comment(id=3, status="spam", content="Buy"),
+    )
+    posts = [Post(id=9, slug="p", meta=(Meta("_subtitle", "Sub: title"),), comments=comments)]
+    out, _ = _write(tmp_path, posts, fields=("subtitle=meta:_subtitle", "original_url=", "wp_guid=guid"),
+                    comments="front-matter")
+    front, _ = split(out / "posts" / "p.md")
+    assert front["subtitle"] == "Sub: title" and "original_url" not in front and front["wp_guid"] == ""
+    assert [c["author"] for c in front["comments"]] == ["Ann"]
+    assert front["comments"][0]["replies"][0]["author"] == "Bob"
+    assert not (out / "data").exists()
+
+
+def test_rerun_rewrites_only_changes_and_keeps_user_files(run_cli, tmp_path):
+    out = tmp_path / "site"
+    assert run_cli("convert", SAMPLE, "--to", "markdown", "-o", out).exit_code == 0
+    (out / "posts" / "mine.md").write_text("my own post")
+    again = run_cli("convert", SAMPLE, "--to", "markdown", "-o", out)
+    assert again.exit_code == 0, again.stderr
+    assert "markdown: 0 files written" in again.stderr
+    assert (out / "posts" / "mine.md").read_text() == "my own post"
+
+
+def test_foreign_folder_needs_force(run_cli, tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    result = run_cli("convert", SAMPLE, "--to", "markdown", "-o", out)
+    assert result.exit_code == errors.EXIT_OUTPUT and "--force" in result.stderr
+    assert run_cli("convert", SAMPLE, "--to", "markdown", "-o", out, "--force").exit_code == 0
+    assert (out / "keep.txt").read_text() == "x"
+    assert run_cli("convert", SAMPLE, "--to", "markdown", "-o", "-").exit_code == errors.EXIT_OUTPUT
+
+
+def test_usage_errors(run_cli, tmp_path):
+    result = run_cli("convert", SAMPLE, "--profile", "hugo", "-o", tmp_path / "x.json")
+    assert result.exit_code == errors.EXIT_USAGE and "--to markdown" in result.stderr
+    result = run_cli("convert", SAMPLE, "--to", "markdown", "--field", "x=nope", "-o", tmp_path / "s")
+    assert result.exit_code == errors.EXIT_USAGE and "meta:KEY" in result.stderr
+
+
+def test_prepare_renders_in_advance_with_the_same_output(tmp_path):
+    """What the worker pool does: render via Format.make_prepare, then hand the results to the writer."""
+    import pickle
+
+    from wpmigrate.convert import ConvertOptions, transforms
+    from wpmigrate.readers.wxr import read
+    from wpmigrate.writers import get_format
+
+    def run(out, pre):
+        export = read([str(SAMPLE)])
+        steps = transforms(ConvertOptions(pii="drop"), export)
+        render = get_format("markdown").make_prepare(export, profile="hugo") if pre else None
+        if pre:
+            render = pickle.loads(pickle.dumps(render))  # as a pool sends it to its workers
+        items = []
+        for post in export.posts:
+            for step in steps:
+                post = step(post)
+            if pre:
+                rendered = pickle.loads(pickle.dumps(render(post)))
+                assert isinstance(rendered, (RenderedPost, Skipped))
+                items.append(rendered)
+            else:
+                items.append(post)
+        write_markdown(export, items, str(out), force=False, profile="hugo")
+        return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    prepared = run(tmp_path / "a", True)
+    assert prepared and prepared == run(tmp_path / "b", False)
+
+
+def test_output_is_deterministic(run_cli, tmp_path):
+    trees = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        assert run_cli("convert", SAMPLE, "--to", "markdown", "-o", out, "--profile", "jekyll").exit_code == 0
+        trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert trees[0] == trees[1]
+
+
+def test_a_link_leading_out_of_the_folder_is_refused(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / ".wpmigrate-markdown.json").write_text("{}")
+    (out / "posts").symlink_to(outside)
+    posts = [Post(id=1, slug="a")]
+    with pytest.raises(errors.OutputError, match="outside the output folder"):
+        write_markdown(_export(posts), posts, str(out), force=False)
+    assert not list(outside.iterdir())
+
+
+def test_readme_markdown_examples_run(run_cli, tmp_path, monkeypatch):
+    """Each example of the README's Markdown section, on the sample (downloads left out: no network)."""
+    import re
+    import shlex
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Markdown for static sites", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r"^wpmigrate convert export\.xml --to markdown.*$", section, re.M)
+    assert len(examples) >= 5
+    monkeypatch.chdir(tmp_path)
+    for example in examples:
+        args = shlex.split(example)[1:]
+        if "--download-media" in args:
+            args.remove("--download-media")
+        args[args.index("export.xml")] = str(SAMPLE)
+        result = run_cli(*args)
+        assert result.exit_code == 0, (example, result.stderr)
+        out = tmp_path / (args[args.index("-o") + 1] if "-o" in args else "intelnews-sample")
+        assert len(list(out.rglob("*.md"))) == 3, example
+
+
+def test_worker_processes_write_the_same_folder(tmp_path):
+    """convert's pool renders the posts in workers (Format.make_prepare): same bytes as one process."""
+    from wpmigrate.convert import ConvertOptions, convert
+
+    trees = []
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs{jobs}"
+        result = convert([str(SAMPLE)], ConvertOptions(to="markdown", output=str(out), jobs=jobs, pii="drop",
+                                                       format_options={"profile": "hugo"}))
+        assert result.counts["post"] == 2 and any("files written" in note for note in result.notes)
+        trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert trees[0] == trees[1] and len(trees[0]) > 5
+
+
+def test_lone_surrogates_become_replacement_characters(tmp_path):
+    """A numeric entity such as &#xD800; decodes to a lone surrogate, which UTF-8 cannot hold."""
+    posts = [Post(id=1, slug="s", title="a\ud800b", content=Content(html="<p>x\udc00y</p>"),
+                  comments=(Comment(id=1, content="c", content_html="<p>c\ud800</p>"),))]
+    for fmt in ("yaml", "toml"):
+        out = tmp_path / fmt
+        write_markdown(_export(posts), posts, str(out), force=False, front_matter=fmt)
+        front, body = split(out / "posts" / "s.md")
+        assert front["title"] == "a\ufffdb" and "x\ufffdy" in body
+        assert "c\ufffd" in (out / "data" / "comments" / "posts" / "s.json").read_text(encoding="utf-8")
+
+
+def test_yaml_front_matter_has_no_anchors():
+    from wpmigrate.writers.markdown.frontmatter import dump
+
+    shared = ["Asia", "News"]
+    text = dump({"categories": shared, "sections": shared}, "yaml")
+    assert "&" not in text and "*" not in text
+    assert yaml.safe_load(text.split("---\n")[1]) == {"categories": shared, "sections": shared}

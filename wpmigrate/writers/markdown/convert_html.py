@@ -1,0 +1,234 @@
+"""Clean HTML to Markdown: html-to-markdown (a Rust converter) with WordPress's shapes customised.
+
+The converter walks the HTML once and calls back only for the elements a
+visitor handles, so the customisations cost little:
+
+* a ``<figure>`` with a ``<figcaption>`` becomes Hugo's ``figure`` shortcode, or
+  the image followed by its caption in italics;
+* embeds (``<iframe>``) become Hugo's ``youtube``/``vimeo`` shortcodes, or stay
+  HTML (with a closing tag: an ``<iframe />`` would swallow the page); ``<video>``
+  and ``<audio>`` stay HTML;
+* block-editor footnotes (``sup.fn`` references, ``ol.wp-block-footnotes``)
+  become Markdown footnotes ``[^1]``;
+* every image, media and upload link is collected for the media manifest, and
+  rewritten to its local copy when ``media_map`` says so.
+
+Galleries (a ``figure.gallery`` of images), code blocks with their language,
+tables and nested lists are what the converter does already.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import html_to_markdown as h2m
+from html_to_markdown import _html_to_markdown as _rust
+from html_to_markdown.api import _to_rust_conversion_options
+
+from wpmigrate.writers.markdown.frontmatter import without_surrogates
+
+#: Built once: converting the options on every call costs as much as a short post.
+_OPTIONS = _to_rust_conversion_options(
+    h2m.ConversionOptions(
+        heading_style="atx",
+        code_block_style="backticks",
+        bullets="-",
+        strong_em_symbol="*",
+        escape_asterisks=True,
+        escape_underscores=True,
+        extract_metadata=False,
+        newline_style="backslash",
+    )
+)
+_CONTINUE = {"type": "continue"}
+_UPLOADS = "/wp-content/uploads/"
+_MEDIA_SUFFIX = re.compile(
+    r"\.(jpe?g|png|gif|webp|avif|svg|bmp|tiff?|ico|mp3|m4a|ogg|oga|wav|flac|mp4|m4v|mov|webm|ogv|pdf|zip|docx?|xlsx?|pptx?)$",
+    re.IGNORECASE,
+)
+_YOUTUBE = re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{6,})(?:[?#]|$)")
+_VIMEO = re.compile(r"^https?://player\.vimeo\.com/video/(\d+)")
+_BACKLINK = ("↩", "↩︎", "^")
+_MEDIA_ATTR = re.compile(r'<(?:img|video|audio|source|a)\b[^>]*?\s(src|href|poster)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class HtmlOptions:
+    #: ``hugo`` for Hugo's shortcodes; anything else writes portable Markdown and HTML.
+    shortcodes: str = ""
+    #: Media URL -> the local URL to write instead (``--download-media``); empty: keep URLs.
+    media_map: Callable[[str], str | None] | None = None
+
+
+@dataclass
+class Converted:
+    markdown: str
+    #: Media URLs the content uses, in order of appearance, without repeats.
+    media: list[str] = field(default_factory=list)
+
+
+def is_media_url(url: str) -> bool:
+    """An uploaded file or a link to a media file (images, audio, video, documents)."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    return _UPLOADS in path or bool(_MEDIA_SUFFIX.search(path))
+
+
+def to_markdown(source: str, options: HtmlOptions) -> Converted:
+    """``source`` (clean HTML) as Markdown, with the media URLs it uses."""
+    if not source or not source.strip():
+        return Converted("")
+    media = media_urls(source)
+    if media and options.media_map is not None:
+        source = _rewrite_media(source, options.media_map)
+    try:
+        result = _rust.convert(html=source, options=_OPTIONS, visitor=_visitor_for(source, options))
+    except UnicodeEncodeError:  # a lone surrogate (from a numeric entity): U+FFFD instead
+        source = without_surrogates(source)
+        result = _rust.convert(html=source, options=_OPTIONS, visitor=_visitor_for(source, options))
+    return Converted(result.content.strip() + "\n", media)
+
+
+def media_urls(source: str) -> list[str]:
+    """The media URLs of clean HTML: sources of images, audio and video, links to media files.
+
+    Read by a regular expression, not a visitor: the sanitiser writes every
+    attribute the same way (double quotes, entities escaped), and a Python call
+    per element would cost more than the whole conversion.
+    """
+    found: dict[str, None] = {}
+    for match in _MEDIA_ATTR.finditer(source):
+        url = html.unescape(match.group(2))
+        if url and (match.group(1) != "href" or is_media_url(url)):
+            found.setdefault(url, None)
+    return list(found)
+
+
+def _rewrite_media(source: str, media_map: Callable[[str], str | None]) -> str:
+    def replace(match: re.Match) -> str:
+        url = html.unescape(match.group(2))
+        local = media_map(url) if match.group(1) != "href" or is_media_url(url) else None
+        if not local:
+            return match.group(0)
+        start, end = match.span(2)
+        offset = match.start(0)
+        text = match.group(0)
+        return text[: start - offset] + _attr(local) + text[end - offset:]
+
+    return _MEDIA_ATTR.sub(replace, source)
+
+
+#: Which visitor callbacks a piece of HTML needs, told by substrings; most posts need none.
+_FEATURES = (("<figcaption", "figure"), ("<iframe", "embed"), ("<video", "embed"), ("<audio", "embed"),
+             ("wp-block-footnotes", "footnotes"))
+_METHODS = {
+    "figure": ("visit_image", "visit_figcaption", "visit_figure_end"),
+    "embed": ("visit_iframe", "visit_video", "visit_audio"),
+    "footnotes": ("visit_link", "visit_list_start", "visit_list_item"),
+}
+_VISITOR_CLASSES: dict[frozenset[str], type] = {}
+
+
+def _visitor_for(source: str, options: HtmlOptions) -> "_Visitor | None":
+    """A visitor with only the callbacks ``source`` needs, or None (the converter's full speed)."""
+    features = frozenset(name for needle, name in _FEATURES if needle in source)
+    if not features:
+        return None
+    cls = _VISITOR_CLASSES.get(features)
+    if cls is None:
+        methods = {m: getattr(_Visitor, m) for f in features for m in _METHODS[f]}
+        cls = _VISITOR_CLASSES[features] = type("_Visitor_" + "_".join(sorted(features)), (_VisitorBase,), methods)
+    return cls(options)
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _label(text: str) -> str:
+    """Alt text or a caption inside ``[...]``: brackets escaped so the link holds."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("\n", " ")
+
+
+def _shortcode_value(text: str) -> str:
+    """A Hugo shortcode parameter: a raw string unless it holds a backtick."""
+    if "`" not in text:
+        return f"`{text}`"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class _VisitorBase:
+    """The state of one conversion's callbacks."""
+
+    def __init__(self, options: HtmlOptions) -> None:
+        self.hugo = options.shortcodes == "hugo"
+        self.image: tuple[str, str, str] | None = None
+        self.caption: str | None = None
+        #: Items seen in a ``wp-block-footnotes`` list; None outside one.
+        self.footnotes: int | None = None
+
+    def _media_element(self, ctx, kind: str, src: str):
+        attributes = {"controls": "", **ctx.attributes()}
+        attrs = "".join(f' {k}="{_attr(v)}"' if v else f" {k}" for k, v in sorted(attributes.items()))
+        return {"type": "custom", "output": f"\n\n<{kind}{attrs}></{kind}>\n\n"}
+
+
+class _Visitor(_VisitorBase):
+    """Every callback; :func:`_visitor_for` makes classes with only those a post needs."""
+
+    def visit_image(self, ctx, src: str, alt: str, title: str):
+        self.image = (src, alt, title)
+        return _CONTINUE
+
+    def visit_link(self, ctx, href: str, text: str, title: str):
+        if href.startswith("#"):
+            if ctx.parent_tag == "sup" and text.strip().isdigit():
+                return {"type": "custom", "output": f"[^{text.strip()}]"}
+            if text.strip() in _BACKLINK:
+                return {"type": "custom", "output": ""}
+        return _CONTINUE
+
+    def visit_figcaption(self, ctx, text: str):
+        self.caption = text.strip()
+        return {"type": "custom", "output": ""}
+
+    def visit_figure_end(self, ctx, output: str):
+        caption, image = self.caption, self.image
+        self.caption = self.image = None
+        if not caption or "gallery" in ctx.attributes().get("class", ""):
+            return _CONTINUE
+        if self.hugo and image is not None:
+            src, alt, _ = image
+            parts = [f"src={_shortcode_value(src)}"]
+            if alt:
+                parts.append(f"alt={_shortcode_value(alt)}")
+            parts.append(f"caption={_shortcode_value(caption)}")
+            return {"type": "custom", "output": "\n\n{{< figure " + " ".join(parts) + " >}}\n\n"}
+        return {"type": "custom", "output": f"\n\n{output.strip()}\n\n_{caption}_\n\n"}
+
+    def visit_iframe(self, ctx, src: str):
+        if self.hugo:
+            for pattern, name in ((_YOUTUBE, "youtube"), (_VIMEO, "vimeo")):
+                found = pattern.match(src)
+                if found:
+                    return {"type": "custom", "output": "{{< " + name + " " + found.group(1) + " >}}"}
+        attrs = "".join(f' {k}="{_attr(v)}"' for k, v in sorted(ctx.attributes().items()))
+        return {"type": "custom", "output": f"<iframe{attrs}></iframe>"}
+
+    def visit_video(self, ctx, src: str):
+        return self._media_element(ctx, "video", src)
+
+    def visit_audio(self, ctx, src: str):
+        return self._media_element(ctx, "audio", src)
+
+    def visit_list_start(self, ctx, ordered: bool):
+        self.footnotes = 0 if "wp-block-footnotes" in ctx.attributes().get("class", "") else None
+        return _CONTINUE
+
+    def visit_list_item(self, ctx, ordered: bool, marker: str, text: str):
+        if self.footnotes is None or not text.strip():
+            return _CONTINUE
+        self.footnotes += 1
+        return {"type": "custom", "output": f"[^{self.footnotes}]: {text.strip()}\n"}

@@ -1,0 +1,113 @@
+"""Front matter: the fields of a post as a dict, written by PyYAML or tomli-w.
+
+Never by string formatting: titles with quotes, colons and ``#`` survive because
+a real serialiser quotes them. Keys keep a fixed order, so output is stable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import tomli_w
+import yaml
+
+from wpmigrate.errors import UsageError
+from wpmigrate.model import Post
+
+FORMATS = ("yaml", "toml")
+#: Post attributes ``--field NAME=SOURCE`` may name (besides ``meta:KEY`` and ``taxonomy:NAME``).
+FIELD_SOURCES = (
+    "id", "type", "status", "slug", "link", "path", "guid", "author", "parent", "menu_order", "sticky",
+    "comment_status", "ping_status", "excerpt", "date", "modified", "featured_image",
+)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """libyaml's safe dumper, never writing ``&id001`` anchors (front matter is read by people too)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parse_fields(specs: tuple[str, ...] | list[str]) -> tuple[tuple[str, str], ...]:
+    """``NAME=SOURCE`` options as pairs; ``NAME=`` (no source) removes a default field."""
+    pairs = []
+    for spec in specs:
+        name, sep, source = spec.partition("=")
+        name, source = name.strip(), source.strip()
+        if not sep or not name:
+            raise UsageError(f"--field {spec!r}: expected NAME=SOURCE", hint="e.g. --field subtitle=meta:_subtitle")
+        if source and not (source.startswith(("meta:", "taxonomy:")) or source in FIELD_SOURCES):
+            raise UsageError(
+                f"--field {spec!r}: unknown source {source!r}",
+                hint="use meta:KEY, taxonomy:NAME or one of " + ", ".join(FIELD_SOURCES),
+            )
+        pairs.append((name, source))
+    return tuple(pairs)
+
+
+def field_value(post: Post, source: str) -> Any:
+    """The value ``--field`` maps: a meta value, a taxonomy's term names, or an attribute."""
+    if source.startswith("meta:"):
+        values = [m.value for m in post.meta if m.key == source[5:]]
+        return values[0] if len(values) == 1 else (values or None)
+    if source.startswith("taxonomy:"):
+        return [t.name or t.slug for t in post.terms if t.taxonomy == source[9:]] or None
+    return getattr(post, source)
+
+
+def timestamp(utc: str | None, local: str | None) -> dt.datetime | None:
+    """The local time with its offset from UTC (the site's zone), from the two WordPress dates."""
+    if not local and not utc:
+        return None
+    if not local:
+        return dt.datetime.fromisoformat(utc.replace("Z", "+00:00"))  # type: ignore[union-attr]
+    naive = dt.datetime.fromisoformat(local)
+    if not utc:
+        return naive
+    offset = naive - dt.datetime.fromisoformat(utc.rstrip("Z"))
+    minutes = round(offset.total_seconds() / 60)
+    if abs(minutes) >= 24 * 60:
+        return naive
+    return naive.replace(tzinfo=dt.timezone(dt.timedelta(minutes=minutes)))
+
+
+def dump(front: dict[str, Any], fmt: str) -> str:
+    """The front-matter block, delimiters included."""
+    values = {k: v for k, v in front.items() if v is not None}
+    try:
+        return _dump(values, fmt)
+    except UnicodeEncodeError:  # a lone surrogate (from a numeric entity) cannot be UTF-8
+        return _dump(without_surrogates(values), fmt)
+
+
+def without_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate replaced by U+FFFD, in strings, lists and dicts."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {k: without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_surrogates(v) for v in value]
+    return value
+
+
+def _dump(values: dict[str, Any], fmt: str) -> str:
+    if fmt == "toml":
+        return "+++\n" + tomli_w.dumps(_toml_safe(values)) + "+++\n"
+    text = yaml.dump(values, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 30)
+    return "---\n" + text + "---\n"
+
+
+def _toml_safe(value: Any) -> Any:
+    """TOML has no null: drop None inside dicts and lists too."""
+    if isinstance(value, dict):
+        return {str(k): _toml_safe(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_toml_safe(v) for v in value if v is not None]
+    return value

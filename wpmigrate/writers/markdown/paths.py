@@ -1,0 +1,66 @@
+"""Safe, unique file names: slugs through python-slugify, never a path outside the output folder."""
+
+from __future__ import annotations
+
+import os
+
+from slugify import slugify
+
+from wpmigrate.errors import OutputError
+
+MAX_STEM = 80
+
+
+def safe_stem(slug: str, title: str, fallback: str) -> str:
+    """A file-name stem: the slug made safe, else the title's, else ``fallback`` (the type and id)."""
+    for text in (slug, title):
+        stem = slugify(text or "", max_length=MAX_STEM, word_boundary=True)
+        if stem:
+            return stem
+    return slugify(fallback) or "item"
+
+
+def safe_segment(text: str) -> str:
+    """One folder name from data (a post type): slugified, never empty, never ``..``."""
+    return slugify(text, separator="_", lowercase=False) or "other"
+
+
+class UniquePaths:
+    """Hands out relative paths that no earlier item has, adding ``-2``, ``-3``... on a clash.
+
+    Compared case-insensitively: on macOS and Windows ``Hello.md`` is ``hello.md``.
+    Only the names are kept, never the posts.
+    """
+
+    def __init__(self, reserved: tuple[str, ...] = ()) -> None:
+        self.taken: set[str] = {r.lower() for r in reserved}
+
+    def claim(self, folder: str, stem: str, prefix: str = "") -> tuple[str, str]:
+        """``(relative path, stem)`` of a new ``.md`` file in ``folder``."""
+        candidate, number = stem, 1
+        while True:
+            path = "/".join(p for p in (folder, f"{prefix}{candidate}.md") if p)
+            if path.lower() not in self.taken:
+                self.taken.add(path.lower())
+                return path, candidate
+            number += 1
+            candidate = f"{stem}-{number}"
+
+
+def inside(root: str, relative: str, checked: set[str] | None = None) -> str:
+    """``root/relative``, refusing anything that would land outside ``root`` (symlinks included).
+
+    ``checked`` remembers folders already resolved, so a run resolves each folder once.
+    """
+    parts = relative.split("/")
+    if relative.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise OutputError(f"{relative}: refusing to write outside the output folder {root}")
+    folder = os.path.join(root, *parts[:-1])
+    if checked is None or folder not in checked:
+        base = os.path.realpath(root)
+        real = os.path.realpath(folder)
+        if os.path.commonpath([base, real]) != base:
+            raise OutputError(f"{relative}: refusing to write outside the output folder {root} (a link leads out)")
+        if checked is not None:
+            checked.add(folder)
+    return os.path.join(folder, parts[-1])

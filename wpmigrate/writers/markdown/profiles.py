@@ -1,0 +1,64 @@
+"""Each static site generator's conventions: where files go, front-matter keys, new URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wpmigrate.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    #: Folder of posts, of pages and of other types (``{type}`` is replaced), under the output.
+    posts_dir: str
+    pages_dir: str
+    types_dir: str
+    #: Where drafts go instead of ``posts_dir`` (Jekyll's ``_drafts``); None: same folder.
+    drafts_dir: str | None
+    #: Posts are named ``YYYY-MM-DD-slug.md`` (Jekyll).
+    dated_names: bool
+    #: The generator's data folder (comments) and static folder (downloaded media).
+    data_dir: str
+    static_dir: str
+    #: New URL of a post and of a page/other item; ``{slug}``, ``{type}``, ``{y}``, ``{m}``, ``{d}``.
+    post_url: str
+    page_url: str
+    type_url: str
+    #: Front-matter keys, by what they hold.
+    date_key: str = "date"
+    lastmod_key: str = "lastmod"
+    summary_key: str = "summary"
+    image_key: str = "featured_image"
+    aliases_key: str | None = "aliases"
+    #: Key that states the new URL (Jekyll's and Eleventy's ``permalink``); None: the slug decides.
+    url_key: str | None = None
+    #: The figure/embed shortcodes the converter may write ("hugo"), else portable Markdown.
+    shortcodes: str = ""
+    default_front_matter: str = "yaml"
+
+
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        Profile("plain", "posts", "pages", "{type}", None, False, "data", "", "/posts/{slug}/", "/{slug}/",
+                "/{type}/{slug}/", summary_key="excerpt"),
+        Profile("hugo", "content/posts", "content", "content/{type}", None, False, "data", "static",
+                "/posts/{slug}/", "/{slug}/", "/{type}/{slug}/", image_key="images", shortcodes="hugo"),
+        Profile("jekyll", "_posts", "", "_{type}", "_drafts", True, "_data", "", "/{y}/{m}/{d}/{slug}/",
+                "/{slug}/", "/{type}/{slug}/", lastmod_key="last_modified_at", summary_key="excerpt",
+                image_key="image", aliases_key="redirect_from", url_key="permalink"),
+        Profile("eleventy", "posts", "pages", "{type}", None, False, "_data", "", "/posts/{slug}/", "/{slug}/",
+                "/{type}/{slug}/", lastmod_key="updated", summary_key="description", url_key="permalink"),
+        Profile("astro", "src/content/blog", "src/content/pages", "src/content/{type}", None, False, "src/data",
+                "public", "/blog/{slug}/", "/{slug}/", "/{type}/{slug}/", date_key="pubDate",
+                lastmod_key="updatedDate", summary_key="description", image_key="heroImage"),
+    )
+}
+
+
+def get_profile(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise UsageError(f"unknown --profile {name!r}", hint="use one of " + ", ".join(PROFILES)) from None

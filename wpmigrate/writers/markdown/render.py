@@ -1,0 +1,229 @@
+"""The per-post part of the Markdown writer: a pure function of one post and the settings.
+
+:func:`render` needs nothing but its arguments (both picklable) and returns a
+small picklable result, so it can run in a worker process while the reader
+streams; the writer then only names, writes and indexes (writer.py).
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+from dataclasses import dataclass, field
+from typing import Any
+
+from wpmigrate.errors import UsageError
+from wpmigrate.model import Export, Post
+from wpmigrate.writers.markdown import frontmatter as fm
+from wpmigrate.writers.markdown.comments import MODES as COMMENT_MODES
+from wpmigrate.writers.markdown.comments import comment_thread
+from wpmigrate.writers.markdown.convert_html import HtmlOptions, to_markdown
+from wpmigrate.writers.markdown.media import MediaPaths
+from wpmigrate.writers.markdown.paths import safe_segment, safe_stem
+from wpmigrate.writers.markdown.profiles import Profile, get_profile
+
+#: Statuses written by default; drafts and pending are flagged ``draft``.
+DEFAULT_STATUSES = frozenset({"publish", "future", "draft", "pending"})
+DRAFT_STATUSES = frozenset({"draft", "pending", "auto-draft"})
+#: Types left out unless ``--include-type`` names them: media, menus, WordPress internals.
+EXCLUDED_TYPES = frozenset({
+    "attachment", "nav_menu_item", "revision", "custom_css", "customize_changeset", "oembed_cache",
+    "user_request", "wp_block", "wp_template", "wp_template_part", "wp_global_styles", "wp_navigation",
+    "wp_font_family", "wp_font_face", "scheduled-action", "shop_order", "shop_order_refund",
+})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything :func:`render` needs besides the post; built once per run."""
+
+    profile: Profile
+    front_matter: str = "yaml"
+    fields: tuple[tuple[str, str], ...] = ()
+    statuses: frozenset[str] = DEFAULT_STATUSES
+    extra_types: frozenset[str] = frozenset()
+    comments: str = "data"
+    #: Author login -> display name.
+    authors: dict[str, str] = field(default_factory=dict)
+    #: Set with ``--download-media``: links are rewritten to the local copies.
+    media: MediaPaths | None = None
+
+
+@dataclass(slots=True)
+class Skipped:
+    """An item left out, with what redirects and the media manifest still need of it."""
+
+    id: int
+    type: str
+    reason: str
+    path: str = ""
+    parent: int | None = None
+    attachment_url: str | None = None
+
+
+@dataclass(slots=True)
+class RenderedPost:
+    """One post ready to write, except for its final (unique) name."""
+
+    id: int
+    type: str
+    #: ``post``, ``page`` or ``other`` (custom types): decides the folder and URL pattern.
+    kind: str
+    draft: bool
+    #: The wanted file-name stem; the writer adds ``-2``... when it is taken.
+    stem: str
+    #: ``(YYYY, MM, DD)`` of the local date, for dated names and URLs.
+    day: tuple[str, str, str] | None
+    front: dict[str, Any]
+    body: str
+    #: The front-matter block as written for ``stem`` (re-dumped only on a name clash).
+    front_text: str
+    #: Threaded comments as JSON for the data file (``--comments data``); None when there are none.
+    comments_json: str | None
+    media: list[str]
+    #: Old URL paths of this post: permalink, ``?p=ID``, old slugs.
+    old_paths: list[str]
+
+
+def make_settings(export: Export, *, profile: str = "plain", front_matter: str | None = None,
+                  fields: tuple[str, ...] = (), include_status: tuple[str, ...] = (),
+                  include_type: tuple[str, ...] = (), comments: str = "data", download_media: bool = False,
+                  **_: Any) -> Settings:
+    """Settings from the format options, checked (a :class:`UsageError` for a bad one)."""
+    chosen = get_profile(profile)
+    front_matter = front_matter or chosen.default_front_matter
+    if front_matter not in fm.FORMATS:
+        raise UsageError(f"unknown --front-matter {front_matter!r}", hint="use yaml or toml")
+    if comments not in COMMENT_MODES:
+        raise UsageError(f"unknown --comments {comments!r}", hint="use " + ", ".join(COMMENT_MODES))
+    media = None
+    if download_media:
+        hosts = {_host(export.site.base_blog_url), _host(export.site.base_site_url), _host(export.site.link)}
+        media = MediaPaths(frozenset(h for h in hosts if h))
+    return Settings(
+        profile=chosen,
+        front_matter=front_matter,
+        fields=fm.parse_fields(fields),
+        statuses=DEFAULT_STATUSES | {s.strip() for s in include_status if s.strip()},
+        extra_types=frozenset(t.strip() for t in include_type if t.strip()),
+        comments=comments,
+        authors={a.login: a.display_name or a.login for a in export.authors},
+        media=media,
+    )
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower() if url else ""
+
+
+def skip_reason(post: Post, settings: Settings) -> str | None:
+    """Why ``post`` is left out, or None when it is written."""
+    if post.type in EXCLUDED_TYPES and post.type not in settings.extra_types:
+        return f"type {post.type}"
+    # Attachments and other child items "inherit" their parent's status.
+    if post.status not in settings.statuses and post.status != "inherit":
+        return f"status {post.status}"
+    return None
+
+
+def render(post: Post, settings: Settings) -> RenderedPost | Skipped:
+    """One post as Markdown with its front matter, comments and media; or why it is skipped."""
+    reason = skip_reason(post, settings)
+    if reason is not None:
+        return Skipped(post.id, post.type, reason, post.path, post.parent, post.attachment_url)
+    kind = post.type if post.type in ("post", "page") else "other"
+    html = post.content.html if post.content.html is not None else post.content.raw
+    converted = to_markdown(html, HtmlOptions(settings.profile.shortcodes, settings.media))
+    stem = safe_stem(post.slug, post.title, f"{post.type}-{post.id}")
+    when = fm.timestamp(post.date, post.date_local)
+    day = (f"{when.year:04d}", f"{when.month:02d}", f"{when.day:02d}") if when else None
+    thread = comment_thread(post.comments) if settings.comments != "none" else []
+    old_paths = _old_paths(post)
+    front = _front(post, settings, when, thread, old_paths)
+    comments_json = None
+    if thread and settings.comments == "data":
+        # Compact: json's C encoder only serves calls without indent.
+        comments_json = json.dumps({"post": post.id, "comments": thread}, ensure_ascii=False) + "\n"
+    media = list(converted.media)
+    for url in (post.featured_image, post.attachment_url):
+        if url and url not in media:
+            media.append(url)
+    rendered = RenderedPost(
+        id=post.id, type=post.type, kind=kind, draft=post.status in DRAFT_STATUSES, stem=stem, day=day,
+        front=front, body=converted.markdown, front_text="", comments_json=comments_json, media=media,
+        old_paths=old_paths,
+    )
+    return finish(rendered, stem, settings)
+
+
+def finish(rendered: RenderedPost, stem: str, settings: Settings) -> RenderedPost:
+    """``rendered`` named ``stem``: the name-dependent fields set and the front matter dumped."""
+    rendered.stem = stem
+    rendered.front["slug"] = stem
+    url_key = settings.profile.url_key
+    if url_key:
+        rendered.front[url_key] = new_url(rendered, settings.profile)
+    rendered.front_text = fm.dump(rendered.front, settings.front_matter)
+    return rendered
+
+
+def new_url(rendered: RenderedPost, profile: Profile) -> str:
+    """The post's URL on the new site, by the profile's convention."""
+    if rendered.kind == "post":
+        pattern = profile.post_url if rendered.day or "{y}" not in profile.post_url else profile.page_url
+    else:
+        pattern = profile.page_url if rendered.kind == "page" else profile.type_url
+    y, m, d = rendered.day or ("", "", "")
+    return pattern.format(slug=rendered.stem, type=safe_segment(rendered.type), y=y, m=m, d=d)
+
+
+def _front(post: Post, settings: Settings, when, thread: list, old_paths: list[str]) -> dict[str, Any]:
+    profile = settings.profile
+    modified = fm.timestamp(post.modified, post.modified_local)
+    image = post.featured_image
+    if image and settings.media is not None:
+        image = settings.media(image) or image
+    front: dict[str, Any] = {
+        "title": post.title,
+        profile.date_key: when,
+        profile.lastmod_key: modified if modified and modified != when else None,
+        "slug": None,  # set by finish(), kept here for its place in the order
+        "author": settings.authors.get(post.author or "", post.author) or None,
+        "categories": [t.name or t.slug for t in post.terms if t.taxonomy == "category"] or None,
+        "tags": [t.name or t.slug for t in post.terms if t.taxonomy == "post_tag"] or None,
+        profile.summary_key: post.excerpt.strip() or None,
+        profile.image_key: ([image] if profile.image_key == "images" else image) if image else None,
+        "draft": True if post.status in DRAFT_STATUSES else (False if profile.name != "jekyll" else None),
+    }
+    if profile.url_key:
+        front[profile.url_key] = None
+    if profile.aliases_key:
+        aliases = [p for p in old_paths if "?" not in p]
+        front[profile.aliases_key] = aliases or None
+    front["original_url"] = post.link or None
+    front["wp_id"] = post.id
+    if post.type not in ("post", "page"):
+        front["type"] = post.type
+    if settings.comments == "front-matter":
+        front["comments"] = thread or None
+    for name, source in settings.fields:
+        front[name] = fm.field_value(post, source) if source else None
+    return front
+
+
+def _old_paths(post: Post) -> list[str]:
+    """Where the post lived: its permalink path, ``/?p=ID`` (``page_id`` for pages), old slugs."""
+    paths = []
+    if post.path and post.path != "/":
+        paths.append(post.path)
+    query = f"/?page_id={post.id}" if post.type == "page" else f"/?p={post.id}"
+    if query not in paths:
+        paths.append(query)
+    if post.path and post.path != "/":
+        head, _, tail = post.path.rstrip("/").rpartition("/")
+        for meta in post.meta:
+            if meta.key == "_wp_old_slug" and isinstance(meta.value, str) and meta.value and meta.value != tail:
+                old = f"{head}/{meta.value}" + ("/" if post.path.endswith("/") else "")
+                if old not in paths:
+                    paths.append(old)
+    return paths

@@ -1,0 +1,246 @@
+"""The sequential part of the Markdown writer: names, files, redirects, media manifest.
+
+Items arrive as :class:`Post` (rendered here) or already rendered by
+:func:`render.render` on convert's worker processes (``Format.make_prepare``).
+Each is written as it comes and forgotten; only a small index stays (ids, new
+URLs, old paths, media URLs), so memory does not grow with the content. A file
+whose bytes are unchanged is not rewritten, and nothing the user added to the
+folder is ever deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import tomli_w
+
+from wpmigrate.errors import OutputError
+from wpmigrate.model import Export, Post
+from wpmigrate.writers.markdown import media as media_mod
+from wpmigrate.writers.markdown.frontmatter import without_surrogates
+from wpmigrate.writers.markdown.paths import UniquePaths, inside, safe_segment
+from wpmigrate.writers.markdown.redirects import REDIRECTS_DIR, redirect_files
+from wpmigrate.writers.markdown.render import RenderedPost, Settings, Skipped, finish, make_settings, new_url, render
+
+#: Marks a folder wpmigrate wrote, so that re-running into it needs no ``--force``.
+MARKER = ".wpmigrate-markdown.json"
+
+
+def check_output(path: str, force: bool) -> None:
+    """Fail early: a file in the way, or a folder of someone else's without ``--force``."""
+    if path == "-":
+        raise OutputError("Markdown is a folder of files, not a stream", hint="give a folder with -o DIR")
+    if os.path.lexists(path) and not os.path.isdir(path):
+        raise OutputError(f"{path}: exists and is not a folder", hint="choose another -o DIR")
+    if os.path.isdir(path) and os.listdir(path) and not force and not os.path.exists(os.path.join(path, MARKER)):
+        raise OutputError(
+            f"{path}: folder exists and was not written by wpmigrate",
+            hint="pass --force to write into it (files are added or updated, never deleted), or choose -o DIR",
+        )
+
+
+@dataclass
+class Summary:
+    written: int = 0
+    unchanged: int = 0
+    posts: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        out = [f"markdown: {self.written} files written, {self.unchanged} unchanged"]
+        if self.skipped:
+            reasons = ", ".join(f"{n} ({reason})" for reason, n in sorted(self.skipped.items()))
+            out.append(f"markdown: skipped {sum(self.skipped.values())} items: {reasons}")
+        return out
+
+
+class Folder:
+    """Writes files under one root: inside it only, atomically, and only when the bytes changed."""
+
+    def __init__(self, root: str, summary: Summary) -> None:
+        self.root = root
+        self.summary = summary
+        self.checked: set[str] = set()
+        #: Folder -> whether this run created it.
+        self.made: dict[str, bool] = {}
+
+    def write(self, relative: str, text: str) -> None:
+        target = inside(self.root, relative, self.checked)
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: U+FFFD, so generators read valid UTF-8
+            data = without_surrogates(text).encode("utf-8")
+        folder = os.path.dirname(target)
+        try:
+            if folder not in self.made:
+                # A folder this run creates holds no earlier files: no need to compare there.
+                self.made[folder] = not os.path.isdir(folder)
+                os.makedirs(folder, exist_ok=True)
+            if not self.made[folder] and _same(target, data):
+                self.summary.unchanged += 1
+                return
+            # Written beside the target then renamed: a crash never leaves half a file.
+            partial = target + ".wpmigrate-part"
+            with open(partial, "wb") as stream:
+                stream.write(data)
+            os.replace(partial, target)
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+        self.summary.written += 1
+
+
+def _same(path: str, data: bytes) -> bool:
+    """Whether ``path`` holds exactly ``data``."""
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as existing:
+            return existing.read() == data
+    except OSError:
+        return False
+
+
+class MarkdownWriter:
+    """One run: feed it items with :meth:`add`, then :meth:`close`."""
+
+    def __init__(self, export: Export, root: str, settings: Settings, download_media: bool = False) -> None:
+        self.export = export
+        self.settings = settings
+        self.profile = settings.profile
+        self.summary = Summary()
+        self.folder = Folder(root, self.summary)
+        self.download_media = download_media
+        reserved = tuple(f"{d}.md" for d in (self.profile.posts_dir,) if d)
+        self.paths = UniquePaths(reserved)
+        self.new_urls: dict[int, str] = {}
+        #: Old path -> new URL; the first item to claim an old path keeps it.
+        self.redirects: dict[str, str] = {}
+        #: Attachment id -> (old page path, parent id): their pages redirect to the parent.
+        self.attachments: dict[int, tuple[str, int | None]] = {}
+        self.media: dict[str, dict[str, Any]] = {}
+        self.locate = settings.media or media_mod.MediaPaths(frozenset())
+
+    def add(self, item: Post | RenderedPost | Skipped) -> None:
+        if isinstance(item, Post):
+            item = render(item, self.settings)
+        if isinstance(item, Skipped):
+            self._skipped(item)
+        else:
+            self._write(item)
+
+    def _skipped(self, item: Skipped) -> None:
+        self.summary.skipped[item.reason] += 1
+        if item.type == "attachment":
+            self.attachments[item.id] = (item.path, item.parent)
+            if item.attachment_url:
+                self._media(item.attachment_url, attachment=item.id)
+
+    def _write(self, item: RenderedPost) -> None:
+        profile = self.profile
+        if item.kind == "post":
+            folder = profile.drafts_dir if item.draft and profile.drafts_dir else profile.posts_dir
+        elif item.kind == "page":
+            folder = profile.pages_dir
+        else:
+            folder = profile.types_dir.format(type=safe_segment(item.type))
+        dated = profile.dated_names and item.kind == "post" and item.day and folder == profile.posts_dir
+        prefix = "-".join(item.day) + "-" if dated else ""  # type: ignore[arg-type]
+        relative, stem = self.paths.claim(folder, item.stem, prefix)
+        if stem != item.stem:
+            item = finish(item, stem, self.settings)
+        self.folder.write(relative, item.front_text + "\n" + item.body)
+        self.summary.posts[item.kind] += 1
+        if item.comments_json is not None:
+            self.folder.write(comments_file(profile.data_dir, relative), item.comments_json)
+        url = new_url(item, profile)
+        self.new_urls[item.id] = url
+        for old in item.old_paths:
+            self.redirects.setdefault(old, url)
+        for used in item.media:
+            self._media(used, post=item.id)
+
+    def _media(self, url: str, *, post: int | None = None, attachment: int | None = None) -> None:
+        entry = self.media.get(url)
+        if entry is None:
+            entry = self.media[url] = {"file": self.locate.relative(url), "attachment": None, "posts": []}
+        if attachment is not None:
+            entry["attachment"] = attachment
+        if post is not None and (not entry["posts"] or entry["posts"][-1] != post):
+            entry["posts"].append(post)
+
+    def close(self) -> list[str]:
+        """Redirects, the media manifest (and downloads), the marker; the summary lines."""
+        for attachment, (path, parent) in self.attachments.items():
+            target = self.new_urls.get(parent) if parent else None
+            if target:
+                if path and path != "/":
+                    self.redirects.setdefault(path, target)
+                self.redirects.setdefault(f"/?attachment_id={attachment}", target)
+        for name, text in redirect_files(list(self.redirects.items())).items():
+            self.folder.write(f"{REDIRECTS_DIR}/{name}", text)
+        self.folder.write(
+            f"{media_mod.MEDIA_DIR}.json",
+            json.dumps({"media": [{"url": u, **e} for u, e in self.media.items()]}, ensure_ascii=False, indent=1)
+            + "\n",
+        )
+        notes = self._download() if self.download_media else []
+        if self.profile.name == "hugo":
+            self._hugo_config()
+        self.folder.write(MARKER, json.dumps({"profile": self.profile.name}) + "\n")
+        return self.summary.lines() + notes
+
+    def _download(self) -> list[str]:
+        """Fetch every media file once (one URL per local file, preferring one without a query)."""
+        static = self.profile.static_dir
+        targets: dict[str, str] = {}
+        for url, entry in self.media.items():
+            if entry["file"]:
+                target = inside(self.folder.root, f"{static}/{entry['file']}" if static else entry["file"])
+                if target not in targets or ("?" in targets[target] and "?" not in url):
+                    targets[target] = url
+        result = media_mod.download((url, target) for target, url in targets.items())
+        failed = result.failed or {}
+        lines = [f"markdown: media {result.fetched} downloaded, {result.cached} already there, {len(failed)} failed"]
+        lines += [f"markdown: media failed: {url}: {error}" for url, error in sorted(failed.items())[:10]]
+        return lines
+
+    def _hugo_config(self) -> None:
+        """A minimal ``hugo.toml`` unless the folder has a config: raw HTML (embeds, video) allowed."""
+        if any(os.path.exists(os.path.join(self.folder.root, name)) for name in HUGO_CONFIGS):
+            return
+        site = self.export.site
+        config = {
+            "baseURL": (site.base_blog_url or site.link or "https://example.org").rstrip("/") + "/",
+            "title": site.title or "Site",
+            "languageCode": site.language or "en",
+            "markup": {"goldmark": {"renderer": {"unsafe": True}}},
+        }
+        self.folder.write("hugo.toml", tomli_w.dumps(config))
+
+
+HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json")
+
+
+def comments_file(data_dir: str, relative: str) -> str:
+    """The data file of a post's comments: its content path, without the content folder."""
+    key = relative[: -len(".md")]
+    for root in ("src/content/", "content/"):
+        key = key.removeprefix(root)
+    return f"{data_dir}/comments/{key.lstrip('_')}.json"
+
+
+def write_markdown(export: Export, items: Iterable[Post | RenderedPost | Skipped], path: str, *, force: bool,
+                   **options: Any) -> list[str]:
+    """Write ``items`` as a Markdown site folder at ``path``; returns the summary lines."""
+    check_output(path, force)
+    settings = make_settings(export, **options)
+    writer = MarkdownWriter(export, path, settings, download_media=bool(options.get("download_media")))
+    os.makedirs(path, exist_ok=True)
+    for item in items:
+        writer.add(item)
+    return writer.close()
