@@ -337,3 +337,21 @@ def test_yaml_front_matter_has_no_anchors():
     text = dump({"categories": shared, "sections": shared}, "yaml")
     assert "&" not in text and "*" not in text
     assert yaml.safe_load(text.split("---\n")[1]) == {"categories": shared, "sections": shared}
+
+
+@pytest.mark.parametrize("profile", ["hugo", "jekyll"])
+def test_more_marker_divides_the_summary(tmp_path, profile):
+    """WordPress's ``<!--more-->`` becomes the generators' summary divider, after the teaser."""
+    from wpmigrate.clean.pipeline import CleanOptions, clean_post
+
+    raw = "Teaser paragraph.\n\n<!--more-->\n\nThe rest of the post.\n\nAnd more."
+    plain = "One paragraph only."
+    posts = [clean_post(Post(id=1, slug="with-more", content=Content(raw=raw)), {}, CleanOptions()),
+             clean_post(Post(id=2, slug="without", content=Content(raw=plain)), {}, CleanOptions())]
+    out, _ = _write(tmp_path, posts, profile=profile)
+    folder = out / ("content/posts" if profile == "hugo" else "_posts")
+    with_more = next(folder.glob("*with-more.md"))
+    front, body = split(with_more)
+    assert body.split("<!--more-->") == ["\nTeaser paragraph.\n\n", "\n\nThe rest of the post.\n\nAnd more.\n"]
+    assert front.get("excerpt_separator") == ("<!--more-->" if profile == "jekyll" else None)
+    assert "<!--more-->" not in next(folder.glob("*without.md")).read_text()

@@ -133,7 +133,8 @@ def render(post: Post, settings: Settings) -> RenderedPost | Skipped:
         return Skipped(post.id, post.type, reason, post.path, post.parent, post.attachment_url)
     kind = post.type if post.type in ("post", "page") else "other"
     html = post.content.html if post.content.html is not None else post.content.raw
-    converted = to_markdown(html, HtmlOptions(settings.profile.shortcodes, settings.media))
+    options = HtmlOptions(settings.profile.shortcodes, settings.media)
+    converted = to_markdown(html, options)
     stem = safe_stem(post.slug, post.title, f"{post.type}-{post.id}")
     when = fm.timestamp(post.date, post.date_local)
     day = (f"{when.year:04d}", f"{when.month:02d}", f"{when.day:02d}") if when else None
@@ -144,16 +145,34 @@ def render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     if thread and settings.comments == "data":
         # Compact: json's C encoder only serves calls without indent.
         comments_json = json.dumps({"post": post.id, "comments": thread}, ensure_ascii=False) + "\n"
+    body = _with_more(converted.markdown, post.content.teaser, options)
+    if MORE in body and settings.profile.name == "jekyll":
+        front["excerpt_separator"] = MORE
     media = list(converted.media)
     for url in (post.featured_image, post.attachment_url):
         if url and url not in media:
             media.append(url)
     rendered = RenderedPost(
         id=post.id, type=post.type, kind=kind, draft=post.status in DRAFT_STATUSES, stem=stem, day=day,
-        front=front, body=converted.markdown, front_text="", comments_json=comments_json, media=media,
+        front=front, body=body, front_text="", comments_json=comments_json, media=media,
         old_paths=old_paths,
     )
     return finish(rendered, stem, settings)
+
+
+#: Where the teaser ends: Hugo's summary divider, and what Jekyll and Eleventy are
+#: told to split excerpts on (``excerpt_separator``).
+MORE = "<!--more-->"
+
+
+def _with_more(body: str, teaser_html: str | None, options: HtmlOptions) -> str:
+    """``body`` with :data:`MORE` after the teaser (``<!--more-->`` in WordPress), where there is one."""
+    if not teaser_html:
+        return body
+    teaser = to_markdown(teaser_html, options).markdown.rstrip()
+    if not teaser or not body.startswith(teaser) or not body[len(teaser):].strip():
+        return body
+    return f"{teaser}\n\n{MORE}\n\n{body[len(teaser):].lstrip()}"
 
 
 def finish(rendered: RenderedPost, stem: str, settings: Settings) -> RenderedPost:
