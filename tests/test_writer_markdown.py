@@ -52,6 +52,7 @@ def test_seed_post_front_matter_body_and_comments(sample_site):
     assert front["categories"] == ["Asia"]
     assert front["tags"] == ["GSOMIA", "Japan", "South Korea"]
     paragraphs = [p for p in body.strip().split("\n\n") if p]
+    assert paragraphs.pop(2) == "<!--more-->", "the teaser's end is kept as the summary divider"
     assert len(paragraphs) == 4
     assert paragraphs[1].startswith("The proposed treaty is known as the General Security")
     assert paragraphs[-1].endswith("Ministry of National Defense.")
