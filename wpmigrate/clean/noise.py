@@ -505,8 +505,14 @@ def parse_fragment(html: str) -> BeautifulSoup:
     dropped, since a ``</body>`` in a post would otherwise push the rest of it out of the
     body. Note: libxml2 collapses whitespace-only text between blocks to one character.
     """
+    return BeautifulSoup(wrap_fragment(html), "lxml")
+
+
+def wrap_fragment(html: str) -> str:
+    """The document :func:`parse_fragment` parses ``html`` as (the noise pre-check parses
+    the same text)."""
     html = _FRAME_TAGS.sub("", _clean_text(html))
-    return BeautifulSoup(f"<!DOCTYPE html><html><head></head><body>{html}</body></html>", "lxml")
+    return f"<!DOCTYPE html><html><head></head><body>{html}</body></html>"
 
 
 class _SourceOrderFormatter(HTMLFormatter):

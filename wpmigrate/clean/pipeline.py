@@ -27,6 +27,7 @@ from wpmigrate.clean.noise import (
     parse_fragment,
     strip_noise_soup,
 )
+from wpmigrate.clean.noise_filter import noise_filter
 from wpmigrate.clean.sanitize import sanitize
 from wpmigrate.clean.shortcodes import KNOWN_TAGS, ShortcodeContext, render_shortcodes
 from wpmigrate.clean.teaser import mark_pages, split_more
@@ -51,7 +52,7 @@ def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, count
     html = shortcode_unautop(html, KNOWN_TAGS)
     html, shortcode_counts = render_shortcodes(html, context)
     counts.update(shortcode_counts)
-    if options.noise_rules:
+    if options.noise_rules and noise_filter(options.noise_rules).may_match(html):
         soup = parse_fragment(html)
         noise_counts = strip_noise_soup(soup, options.noise_rules)
         if noise_counts:
