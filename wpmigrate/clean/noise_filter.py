@@ -22,6 +22,7 @@ no required literal) makes every document a "maybe". Only ever a superset of wha
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from bs4.builder import HTMLTreeBuilder
@@ -41,6 +42,8 @@ except ImportError:  # pragma: no cover - older layout
 _INVISIBLE = tuple(HTMLTreeBuilder.DEFAULT_STRING_CONTAINERS)
 _TOKENS = re.compile(r"\S+")  # how bs4 splits multi-valued attributes such as class
 _ATTRIBUTES = etree.XPath("//@*")
+_WS_NOT_ONE_SPACE = re.compile(r"[^\S ]\s*| \s+")  # noise._WS less the runs that are one space
+_LOCAL = threading.local()
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT))
 
 
@@ -139,7 +142,7 @@ class NoiseFilter:
         if self.always:
             return True
         try:
-            parser = etree.HTMLParser(recover=True)
+            parser = _parser()
             parser.feed(noise.wrap_fragment(html))
             root = parser.close()
         except Exception:  # noqa: BLE001 - anything odd goes to the full pass, which copes
@@ -178,8 +181,19 @@ class NoiseFilter:
         if not self.literals:
             return False
         etree.strip_elements(root, *_INVISIBLE, with_tail=False)
-        text = noise._WS.sub(" ", "".join(root.itertext()))
+        # The text without comments and processing instructions, whitespace runs made one
+        # space (single spaces, the common case, are left alone: same result, less work).
+        text = _WS_NOT_ONE_SPACE.sub(" ", etree.tostring(root, method="text", encoding=str))
         return any(literal in text for literal in self.literals)
+
+
+def _parser() -> etree.HTMLParser:
+    """A parser for this thread, reused (a closed feed parser starts afresh); the options
+    are bs4's for its lxml builder."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = etree.HTMLParser(recover=True)
+    return parser
 
 
 def _admits(key: _Key, tags: set, ids: set, classes: set, attrs: dict[str, set[str]]) -> bool:

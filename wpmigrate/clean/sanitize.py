@@ -268,7 +268,7 @@ _TAG_TOKEN = re.compile(
 
 def _max_depth(html: str) -> int:
     """Nesting depth of block containers, estimated from the tags as written."""
-    if len(_BLOCK_START.findall(html)) <= MAX_DEPTH:
+    if html.count("<") <= MAX_DEPTH or len(_BLOCK_START.findall(html)) <= MAX_DEPTH:
         return 0
     depth = deepest = 0
     for m in _TAG_TOKEN.finditer(html):
