@@ -136,7 +136,9 @@ _LONE_BLOCK_IN_P = _rx(rf"<p>\s*(</?{BLOCK_TAGS}[^>]*+>)\s*</p>")
 _LI_IN_P = _rx(r"<p>(<li.+?)</p>|(<p><li.*)")
 _BLOCKQUOTE_IN_P = _rx(r"<p><blockquote([^>]*)>", re.IGNORECASE)
 _P_BEFORE_BLOCK = _rx(rf"<p>\s*(</?{BLOCK_TAGS}[^>]*+>)")
-_P_AFTER_BLOCK = _tag_then(f"</?{BLOCK_TAGS}", r"\s*</p>")
+_BLOCK_TAG_START = _rx(f"</?{BLOCK_TAGS}")
+_P_CLOSE_AFTER = _rx(r">(?=\s*</p>)")
+_P_CLOSE = _rx(r"\s*</p>")
 
 # Step 16: line breaks. A newline run may only start a match at its first character, or
 # at its second when the first is blocked by a preceding <br />. The pattern opens with
@@ -146,7 +148,8 @@ _RAW_TEXT_OPEN = _rx(r"<(script|style|svg)")
 _BARE_NEWLINE = _rx(r"[ \t\n\r\f\v](?:(?<!\s\s)(?<!<br />\s)|(?<=<br />\s\s))(?:\s*\n|(?<=\n))")
 
 # Steps 17-19: no <br /> next to block tags, no newline before the final </p>.
-_BR_AFTER_BLOCK = _tag_then(f"</?{BLOCK_TAGS}", r"\s*<br />")
+_BR_AFTER = _rx(r">(?=\s*<br />)")
+_BR = _rx(r"\s*<br />")
 _BR_BEFORE_BLOCK = _rx(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*+>)")
 _FINAL_NEWLINE_IN_P = _rx(r"\n</p>$")
 
@@ -247,7 +250,32 @@ def _unwrap_blocks(text: str) -> str:
         text = _BLOCKQUOTE_IN_P.sub("<blockquote\\1><p>", text)
     text = text.replace("</blockquote></p>", "</p></blockquote>")
     text = _keep_groups(_P_BEFORE_BLOCK, text)
-    return _keep_groups(_P_AFTER_BLOCK, text)
+    return _drop_after_block_tags(text, _P_CLOSE_AFTER, _P_CLOSE)
+
+
+def _drop_after_block_tags(text: str, candidates: re.Pattern[str], then: re.Pattern[str]) -> str:
+    """WordPress's ``(</?BLOCK[^>]*>)THEN`` replaced by ``$1``, found from the rarer end.
+
+    Every ``>`` that THEN follows (``candidates``) is a possible tag end. The regex would
+    start the tag at the first ``</?BLOCK`` of the ``>``-free stretch before it (every
+    start in a stretch reaches the same ``>``), not before where its last match ended.
+    Linear: each stretch is looked at once.
+    """
+    out: list[str] = []
+    copied = 0
+    for candidate in candidates.finditer(text):
+        end_of_tag = candidate.start()
+        if end_of_tag < copied:
+            continue
+        stretch = max(text.rfind(">", copied, end_of_tag) + 1, copied)
+        if _BLOCK_TAG_START.search(text, stretch, end_of_tag) is None:
+            continue
+        out.append(text[copied : end_of_tag + 1])
+        copied = then.match(text, end_of_tag + 1).end()
+    if not out:
+        return text
+    out.append(text[copied:])
+    return "".join(out)
 
 
 def _convert_line_breaks(text: str) -> str:
@@ -285,7 +313,7 @@ def _trim_breaks_at_blocks(text: str) -> str:
     """Steps 17-19: drop ``<br />`` beside block tags and the newline before a final ``</p>``."""
     if "<br />" not in text:
         return _FINAL_NEWLINE_IN_P.sub("</p>", text)
-    text = _keep_groups(_BR_AFTER_BLOCK, text)
+    text = _drop_after_block_tags(text, _BR_AFTER, _BR)
     text = _keep_groups(_BR_BEFORE_BLOCK, text)
     return _FINAL_NEWLINE_IN_P.sub("</p>", text)
 
