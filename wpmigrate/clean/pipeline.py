@@ -4,11 +4,12 @@ The steps follow WordPress's ``the_content`` filters, in one place:
 
 1. ``<!--more-->`` splits off the teaser (``get_the_content`` does this first);
 2. ``<!--nextpage-->`` becomes a page-break marker;
-3. block content loses its delimiters; classic content gets ``wpautop`` paragraphs
+3. a known provider's URL alone on its line becomes its embed (``autoembed``);
+4. block content loses its delimiters; classic content gets ``wpautop`` paragraphs
    (never both: WordPress skips autop for block content);
-4. ``shortcode_unautop`` then the shortcode handlers;
-5. widget noise is removed (one HTML parse);
-6. the result is sanitised.
+5. ``shortcode_unautop`` then the shortcode handlers (in attribute values too);
+6. widget noise is removed (one HTML parse, only where a rule may match);
+7. the result is sanitised.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from wpmigrate.clean.autoembed import autoembed
 from wpmigrate.clean.autop import shortcode_unautop, wpautop
 from wpmigrate.clean.blocks import has_blocks, strip_blocks
+from wpmigrate.clean.clickable import make_clickable
 from wpmigrate.clean.noise import (
     DEFAULT_RULES,
     NoiseRule,
@@ -44,6 +47,7 @@ class CleanOptions:
 
 def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, counts: Counter[str]) -> str:
     """One piece of stored content to clean HTML, counting what was done."""
+    raw = autoembed(raw, counts)
     if has_blocks(raw):
         html, _, block_counts = strip_blocks(raw)
         counts.update(block_counts)
@@ -74,8 +78,8 @@ def clean_post(post: Post, attachments: Mapping[int, Attachment], options: Clean
 
 
 def _clean_comment(comment: Comment) -> Comment:
-    """WordPress runs comment text through wpautop too; the result is sanitised."""
-    return replace(comment, content_html=sanitize(wpautop(comment.content)))
+    """WordPress's ``comment_text`` filters: ``make_clickable`` then wpautop; sanitised."""
+    return replace(comment, content_html=sanitize(wpautop(make_clickable(comment.content))))
 
 
 def _code_encoded(post: Post) -> bool | None:

@@ -9,9 +9,11 @@ bodies stay linear:
   runs to the *first* ``[/tag]``, so a tag cannot nest in itself; an opener with no
   closer is self-closing.
 * ``[[tag]]`` is an escape and renders as ``[tag]``.
-* Brackets inside HTML tags and comments are not shortcodes (WordPress hides them
-  the same way; it also expands shortcodes inside attribute values, which we leave),
-  nor are those inside Jetpack's inline ``$latex ...$`` (it runs first there).
+* Brackets inside HTML tags and comments are not shortcodes of the main pass
+  (WordPress hides them the same way), nor are those inside Jetpack's inline
+  ``$latex ...$`` (it runs first there). Shortcodes inside a tag's attribute values
+  are rendered first, each attribute on its own (``do_shortcodes_in_html_tags``); the
+  handler's HTML is reduced to its text there (WordPress runs KSES on it).
 
 Handlers emit plain semantic HTML (``figure``, ``pre > code``, ``audio``, an
 ``iframe`` only for well-known video/map hosts, otherwise a link), with every

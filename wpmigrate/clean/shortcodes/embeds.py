@@ -220,8 +220,9 @@ _URL_EMBEDS: tuple[Callable[[str, Mapping], str | None], ...] = (
 )
 
 
-def _embed_url(url: str, size: Mapping) -> str | None:
-    """Static HTML for a URL: a known player, an audio/video element, or a plain link."""
+def embed_for_url(url: str, size: Mapping = {}) -> str | None:
+    """A known player or an audio/video element for a URL; None for any other URL (what
+    WordPress's autoembed leaves as it is)."""
     clean = _clean_url(url)
     if clean is None or not urlsplit(clean).netloc:
         return None
@@ -233,4 +234,12 @@ def _embed_url(url: str, size: Mapping) -> str | None:
     if kind in ("audio", "video"):
         w, h = (_dimension(size.get("width")), _dimension(size.get("height"))) if kind == "video" else (None, None)
         return _media(kind, [clean], width=w, height=h)
-    return _link(clean)
+    return None
+
+
+def _embed_url(url: str, size: Mapping) -> str | None:
+    """Static HTML for a URL: a known player, an audio/video element, or a plain link."""
+    clean = _clean_url(url)
+    if clean is None or not urlsplit(clean).netloc:
+        return None
+    return embed_for_url(clean, size) or _link(clean)

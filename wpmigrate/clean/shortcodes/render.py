@@ -70,6 +70,22 @@ _MAX_DEPTH = 64
 _MAX_UNKNOWN_ATTRS = 1000
 
 
+# An HTML start tag holding a bracket pair, and one attribute with its value (the name part
+# keeps the spaces and "=" around it). As in WordPress, comments and CDATA are not tags.
+_TAG_WITH_BRACKETS_RE = re.compile(r"<[A-Za-z][^<>\[]*\[[^<>]*>")
+_ATTRIBUTE_RE = re.compile(r"(\s[^\s\"'>/=]+\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s\"'>]+)")
+_MARKUP_RE = re.compile(r"<[^>]*>")
+_QUOTE_ENTITY = {'"': "&quot;", "'": "&#39;"}
+
+
+def _attribute_text(html_: str) -> str:
+    """A handler's HTML as an attribute value: its text (the URL of a link fallback, a
+    caption's words), whitespace collapsed. WordPress runs KSES on such output; markup in
+    an attribute value is never what the author meant."""
+    text = _MARKUP_RE.sub(" ", html_)
+    return " ".join(text.split())
+
+
 def _plausible(m: ShortcodeMatch) -> bool:
     """Whether an unregistered ``[name ...]`` looks like a shortcode rather than prose.
 
@@ -95,6 +111,8 @@ class _Renderer:
         self.counts: Counter[str] = Counter()
         self.tagnames = None if ctx.unknown != "raw" else frozenset(_HANDLERS)
         self.depth = 0
+        #: Rendering an attribute value: handler output is reduced to its text.
+        self.in_attribute = False
         self._children: dict[int, list[tuple[int, Attachment]]] | None = None
 
     # -- the scan
@@ -109,6 +127,8 @@ class _Renderer:
             self.depth -= 1
 
     def _render(self, text: str) -> str:
+        if not self.in_attribute and "<" in text:
+            text = self._render_in_tags(text)
         scanner = _Scanner(text, self.tagnames)
         out: list[str] = []
         drops: list[tuple[int, int]] = []  # closing tags of dropped unknown shortcodes
@@ -135,7 +155,39 @@ class _Renderer:
         converted = self._convert(m)
         if converted is None:  # [php] with no code, or a failed handler: plain text
             return m.name_end
+        if self.in_attribute:
+            converted = _attribute_text(converted)
         return m.start, m.end, m.prefix + converted + m.suffix
+
+    # -- shortcodes in HTML attributes (do_shortcodes_in_html_tags)
+
+    def _render_in_tags(self, text: str) -> str:
+        """Render the shortcodes in each attribute value of each HTML tag, as WordPress does
+        before the main pass; comments and CDATA are left alone."""
+        return _TAG_WITH_BRACKETS_RE.sub(self._render_tag, text) if "[" in text else text
+
+    def _render_tag(self, tag: re.Match[str]) -> str:
+        element = tag.group()
+        if "[" not in element or "]" not in element:
+            return element
+        return _ATTRIBUTE_RE.sub(self._render_attribute, element)
+
+    def _render_attribute(self, attr: re.Match[str]) -> str:
+        name, value = attr.group(1), attr.group(2)
+        if "[" not in value or "]" not in value:
+            return attr.group()
+        quote = value[0] if value[0] in "\"'" else ""
+        inner = value[1:-1] if quote else value
+        self.in_attribute = True
+        try:
+            rendered = self.render(inner)
+        finally:
+            self.in_attribute = False
+        if rendered == inner:
+            return attr.group()
+        quote = quote or '"'
+        escaped = rendered.replace(quote, _QUOTE_ENTITY[quote])
+        return f"{name}{quote}{escaped}{quote}"
 
     def _unknown(self, m: ShortcodeMatch, drops: list[tuple[int, int]]) -> int | tuple[int, int, str]:
         if not _plausible(m):
@@ -186,7 +238,9 @@ class _Renderer:
         return converted
 
     def _inline_latex(self, text: str) -> str:
-        """Jetpack's ``$latex ...$`` inline form."""
+        """Jetpack's ``$latex ...$`` inline form (not inside attribute values)."""
+        if self.in_attribute:
+            return text
         out, pos = [], 0
         for start, end, tex in _latex_spans(text):
             self.counts["shortcode:converted:latex"] += 1
