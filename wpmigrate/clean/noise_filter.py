@@ -44,6 +44,9 @@ _TOKENS = re.compile(r"\S+")  # how bs4 splits multi-valued attributes such as c
 _ATTRIBUTES = etree.XPath("//@*")
 _WS_NOT_ONE_SPACE = re.compile(r"[^\S ]\s*| \s+")  # noise._WS less the runs that are one space
 _LOCAL = threading.local()
+#: libxml2 keeps about 2,046 levels in a tree of its own (with huge_tree); bs4, fed by
+#: events, keeps them all. A tree this deep may have lost what is below: answer "maybe".
+_KEPT_DEPTH = 2000
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT))
 
 
@@ -147,8 +150,8 @@ class NoiseFilter:
             root = parser.close()
         except Exception:  # noqa: BLE001 - anything odd goes to the full pass, which copes
             return True
-        if root is None:
-            return True
+        if root is None or (html.count("<") >= _KEPT_DEPTH and _reaches_depth(root, _KEPT_DEPTH)):
+            return True  # libxml2 builds its own trees only so deep; bs4's gets every level
         return self._selectors(root) or self._comments(root) or self._text(root)
 
     def _selectors(self, root) -> bool:
@@ -189,11 +192,20 @@ class NoiseFilter:
 
 def _parser() -> etree.HTMLParser:
     """A parser for this thread, reused (a closed feed parser starts afresh); the options
-    are bs4's for its lxml builder."""
+    are bs4's for its lxml builder, plus huge_tree so that nothing bs4 sees is cut."""
     parser = getattr(_LOCAL, "parser", None)
     if parser is None:
-        parser = _LOCAL.parser = etree.HTMLParser(recover=True)
+        parser = _LOCAL.parser = etree.HTMLParser(recover=True, huge_tree=True)
     return parser
+
+
+def _reaches_depth(root, limit: int) -> bool:
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth >= limit:
+            return True
+    return False
 
 
 def _admits(key: _Key, tags: set, ids: set, classes: set, attrs: dict[str, set[str]]) -> bool:

@@ -31,7 +31,7 @@ from wpmigrate.clean.noise import (
     strip_noise_soup,
 )
 from wpmigrate.clean.noise_filter import noise_filter
-from wpmigrate.clean.sanitize import sanitize
+from wpmigrate.clean.sanitize import flatten_deep, sanitize
 from wpmigrate.clean.shortcodes import KNOWN_TAGS, ShortcodeContext, render_shortcodes
 from wpmigrate.clean.teaser import mark_pages, split_more
 from wpmigrate.model import Attachment, Comment, Content, Post
@@ -57,12 +57,23 @@ def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, count
     html, shortcode_counts = render_shortcodes(html, context)
     counts.update(shortcode_counts)
     if options.noise_rules and noise_filter(options.noise_rules).may_match(html):
-        soup = parse_fragment(html)
-        noise_counts = strip_noise_soup(soup, options.noise_rules)
-        if noise_counts:
-            counts.update(noise_counts)
-            html = fragment_html(soup)
+        html = _strip_noise(flatten_deep(html), options.noise_rules, counts)
     return sanitize(html)
+
+
+def _strip_noise(html: str, rules: tuple[NoiseRule, ...], counts: Counter[str]) -> str:
+    """The noise pass on one parse. Nesting deeper than the sanitiser keeps is flattened
+    first (bs4 is quadratic there); if bs4 still gives up, the noise is kept and counted
+    as ``noise:skipped`` rather than the post lost."""
+    try:
+        soup = parse_fragment(html)
+        noise_counts = strip_noise_soup(soup, rules)
+        if noise_counts:
+            html = fragment_html(soup)
+            counts.update(noise_counts)
+    except RecursionError:
+        counts["noise:skipped"] += 1
+    return html
 
 
 def clean_post(post: Post, attachments: Mapping[int, Attachment], options: CleanOptions) -> Post:
