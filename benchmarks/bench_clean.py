@@ -44,7 +44,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_convert import RESULTS, SIZES, ensure_input, git_revision, lxml_version  # noqa: E402
+from bench_convert import SIZES, ensure_input, git_revision, lxml_version, update_results  # noqa: E402
 
 import wpmigrate.clean.pipeline as pipeline  # noqa: E402
 from wpmigrate.errors import InputError  # noqa: E402
@@ -177,17 +177,6 @@ def report(results: list[tuple[str, int, float, Timer]], runs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_results(section: str) -> None:
-    """Replace the bench_clean section of RESULTS.md, keeping everything else."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -207,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     section = report(results, args.runs)
     print(section)
     if not args.no_write:
-        update_results(section)
+        update_results(section, START, END)
     return 0
 
 

@@ -218,10 +218,10 @@ def report(results: list[Measure], runs: int, out_dir: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_results(section: str) -> None:
-    """Replace the bench_convert section of RESULTS.md, keeping everything else."""
+def update_results(section: str, start: str = START, end: str = END) -> None:
+    """Replace one script's section of RESULTS.md (bench_convert's by default), keeping the rest."""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end) + r"\n?", re.DOTALL)
     if pattern.search(text):
         text = pattern.sub(lambda _: section, text, count=1)
     else:
