@@ -30,6 +30,7 @@ from wpmigrate.clean.noise import (
     parse_fragment,
     strip_noise_soup,
 )
+from wpmigrate.clean.noise_fast import strip_noise_fast
 from wpmigrate.clean.noise_filter import noise_filter
 from wpmigrate.clean.sanitize import flatten_deep, sanitize
 from wpmigrate.clean.shortcodes import KNOWN_TAGS, ShortcodeContext, render_shortcodes
@@ -65,6 +66,11 @@ def _strip_noise(html: str, rules: tuple[NoiseRule, ...], counts: Counter[str]) 
     """The noise pass on one parse. Nesting deeper than the sanitiser keeps is flattened
     first (bs4 is quadratic there); if bs4 still gives up, the noise is kept and counted
     as ``noise:skipped`` rather than the post lost."""
+    fast = strip_noise_fast(html, rules)
+    if fast is not None:
+        if fast[1]:
+            counts.update(fast[1])
+        return fast[0]
     try:
         soup = parse_fragment(html)
         noise_counts = strip_noise_soup(soup, rules)
