@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["BLOCK_TAGS", "shortcode_unautop", "wpautop"]
 
@@ -158,6 +159,11 @@ def wpautop(text: str, br: bool = True) -> str:
     """Turn double line breaks into paragraphs and, if ``br``, single ones into ``<br />``."""
     if not text.strip(_PHP_TRIM):
         return ""
+    if "<" not in text:
+        # No tag: steps 3-13 find nothing, and of step 15 only empty paragraphs can go
+        # (every other pattern needs a tag the text would have had to hold).
+        text = _EMPTY_P.sub("", _wrap_paragraphs(text.replace("\r\n", "\n").replace("\r", "\n") + "\n"))
+        return _trim_breaks_at_blocks(_convert_line_breaks(text) if br else text)
     text, pre_blocks = _stash_pre(text + "\n")
     text = _space_out_blocks(text)
     text = _mark_newlines_in_tags(text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -333,11 +339,20 @@ def shortcode_unautop(html: str, tagnames: Iterable[str]) -> str:
     string counts as one name). Names WordPress's ``add_shortcode()`` would refuse are
     ignored.
     """
-    names = dict.fromkeys([tagnames] if isinstance(tagnames, str) else tagnames)
-    valid = [name for name in names if name and not _INVALID_SHORTCODE_NAME.search(name)]
+    if "[" not in html:
+        return html
+    if isinstance(tagnames, str):
+        tagnames = (tagnames,)
+    valid = _valid_names(tagnames if isinstance(tagnames, (frozenset, tuple)) else tuple(tagnames))
     if not valid:
         return html
-    return _ShortcodeParagraphs(html, valid).unwrap()
+    return _ShortcodeParagraphs(html, list(valid)).unwrap()
+
+
+@lru_cache(maxsize=32)
+def _valid_names(names: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The names WordPress's ``add_shortcode()`` would register, in order, once each."""
+    return tuple(name for name in dict.fromkeys(names) if name and not _INVALID_SHORTCODE_NAME.search(name))
 
 
 class _ShortcodeParagraphs:

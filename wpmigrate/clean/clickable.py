@@ -35,7 +35,8 @@ _CHUNK = 2100
 # esc_url(): characters a URL keeps, and the protocols it allows.
 _URL_STRAY = re.compile(r"[^a-z0-9\-~+_.?#=!&;,/:%@$|*'()\[\]\x80-\U0010ffff]", re.I)
 _PROTOCOLS = frozenset(
-    "http https ftp ftps mailto news irc irc6 ircs gopher nntp feed telnet mms rtsp sms svn tel fax xmpp webcal urn".split()
+    "http https ftp ftps mailto news irc irc6 ircs gopher nntp feed telnet mms rtsp sms svn tel fax xmpp webcal"
+    " urn".split()
 )
 
 

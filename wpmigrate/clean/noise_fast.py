@@ -27,8 +27,9 @@ from wpmigrate.clean import noise
 from wpmigrate.clean.noise import MAX_TEXT, NoiseRule, _attr_admits, _Key, _regex, _split_top
 from wpmigrate.clean.noise_filter import _KEPT_DEPTH, _reaches_depth
 
-_SIMPLE = re.compile(r"(?:[A-Za-z][\w-]*)?(?:\.[\w-]+|\[[^\]\"'\\]*(?:\"[^\"\\]*\"|'[^'\\]*')?\s*[iIsS]?\s*\])*(?:#[\w-]+)?"
-                     r"(?:\.[\w-]+|\[[^\]\"'\\]*(?:\"[^\"\\]*\"|'[^'\\]*')?\s*[iIsS]?\s*\])*")  # fmt: skip
+_PART = r"(?:\.[\w-]+|\[[^\]\"'\\]*(?:\"[^\"\\]*\"|'[^'\\]*')?\s*[iIsS]?\s*\])"  # .class or [attr...]
+#: One plain compound: a tag name, classes, attribute tests and at most one id.
+_SIMPLE = re.compile(rf"(?:[A-Za-z][\w-]*)?{_PART}*(?:#[\w-]+)?{_PART}*")
 _LISTS = HTMLTreeBuilder.DEFAULT_CDATA_LIST_ATTRIBUTES
 _INVISIBLE = frozenset(HTMLTreeBuilder.DEFAULT_STRING_CONTAINERS)
 _TOKENS = re.compile(r"\S+")
