@@ -57,6 +57,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--keep-noise", is_flag=True, help="Keep sharing buttons, likes, ads and other widget noise.")
 @click.option("--unknown-shortcodes", type=click.Choice(["keep", "drop", "raw"]), default="keep", show_default=True,
               help="Shortcodes no handler converts: keep verbatim, drop the tags, or leave them unparsed.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for parsing and cleaning posts. Default: every core for exports of 4 MB or more.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
 def convert_command(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, **options) -> None:

@@ -10,14 +10,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wpmigrate.clean.pipeline import CleanOptions, clean_transform, noise_rules
-from wpmigrate.diagnostics import Diagnostics
+from wpmigrate.diagnostics import Diagnostic, Diagnostics
 from wpmigrate.model import Export, Post
 from wpmigrate.output import check_writable
+from wpmigrate.parallel import available_cores, ordered_map
 from wpmigrate.pii import DEFAULT_SALT, pii_transform
-from wpmigrate.readers.wxr import read
+from wpmigrate.readers.wxr import ItemFinisher, UnparsedItem, read, read_deferred
 from wpmigrate.writers import get_format
 
 Transform = Callable[[Post], Post]
+#: Below this input size, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 _EXPORT_SUFFIX = re.compile(r"(\.\d{3})?\.(xml|xml\.gz|gz|zip)$", re.IGNORECASE)
 
 
@@ -38,6 +41,9 @@ class ConvertOptions:
     unknown_shortcodes: str = "keep"
     #: Options only one format understands (``profile`` for Markdown, ...).
     format_options: dict[str, Any] = field(default_factory=dict)
+    #: Worker processes for the per-post work (cleaning, encoding). None: every
+    #: core for an export of ``PARALLEL_MIN_BYTES`` or more, else 1.
+    jobs: int | None = None
 
 
 @dataclass
@@ -89,22 +95,69 @@ def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics
     output = options.output or default_output(inputs, fmt.suffix)
     check_writable(output, options.force)
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
-    export = read(inputs, recover=options.recover, diagnostics=diagnostics)
+    jobs = worker_count(options.jobs, inputs)
+    if jobs > 1:  # the workers parse the items too
+        export, finish = read_deferred(inputs, recover=options.recover, diagnostics=diagnostics)
+    else:
+        export, finish = read(inputs, recover=options.recover, diagnostics=diagnostics), None
     counts: Counter[str] = Counter()
-    posts = _counted(_transformed(export.posts, transforms(options, export)), counts)
-    fmt.write(export, posts, output, force=options.force, **options.format_options)
+    work = PostWork(finish, transforms(options, export), fmt.prepare)
+    done = ordered_map(work, export.posts, jobs)
+    fmt.write(export, _counted(done, counts, diagnostics), output, force=options.force, **options.format_options)
     return ConvertResult(output, counts, len(export.authors), diagnostics)
 
 
-def _transformed(posts: Iterable[Post], steps: list[Transform]) -> Iterator[Post]:
-    for post in posts:
-        for step in steps:
+def worker_count(jobs: int | None, inputs: list[str]) -> int:
+    """``jobs``, or when None: every core for a large export, one for a small one."""
+    if jobs is not None:
+        return max(1, jobs)
+    return available_cores() if _input_bytes(inputs) >= PARALLEL_MIN_BYTES else 1
+
+
+def _input_bytes(inputs: list[str]) -> int:
+    """The inputs' total size on disk; standard input counts as large."""
+    total = 0
+    for name in inputs:
+        if name == "-":
+            return PARALLEL_MIN_BYTES
+        if os.path.isdir(name):
+            total += sum(entry.stat().st_size for entry in os.scandir(name) if entry.is_file())
+        elif os.path.exists(name):
+            total += os.path.getsize(name)
+    return total
+
+
+@dataclass(frozen=True)
+class Done:
+    """One post after the per-post work: what convert counts, and what the writer takes."""
+
+    type: str
+    comments: int
+    payload: Any
+    #: What parsing a deferred item found.
+    found: list[Diagnostic]
+
+
+@dataclass(frozen=True)
+class PostWork:
+    """The per-post work: parsing a deferred item, the transforms in order, the format's ``prepare``."""
+
+    finish: ItemFinisher | None
+    steps: list[Transform]
+    prepare: Callable[[Post], Any] | None
+
+    def __call__(self, item: Post | UnparsedItem) -> Done:
+        post, found = self.finish(item) if self.finish is not None else (item, [])
+        for step in self.steps:
             post = step(post)
-        yield post
+        payload = self.prepare(post) if self.prepare is not None else post
+        return Done(post.type, len(post.comments), payload, found)
 
 
-def _counted(posts: Iterable[Post], counts: Counter[str]) -> Iterator[Post]:
-    for post in posts:
-        counts[post.type] += 1
-        counts["comments"] += len(post.comments)
-        yield post
+def _counted(done: Iterable[Done], counts: Counter[str], diagnostics: Diagnostics) -> Iterator[Any]:
+    for item in done:
+        counts[item.type] += 1
+        counts["comments"] += item.comments
+        for diagnostic in item.found:
+            diagnostics.add(diagnostic)
+        yield item.payload

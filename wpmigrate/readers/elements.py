@@ -212,6 +212,9 @@ class ItemContext:
     diagnostics: Diagnostics
     #: Updated as each item is parsed, when a caller asked for positions.
     position: ItemPosition | None = None
+    #: Added to element line numbers: the item's line in its file, less one,
+    #: when the item is parsed on its own from a copy of its XML.
+    line_offset: int = 0
 
 
 class ItemParser:
@@ -219,6 +222,11 @@ class ItemParser:
 
     def __init__(self, context: ItemContext) -> None:
         self.ctx = context
+
+    def line(self, element: etree._Element) -> int | None:
+        """Where ``element`` starts in its file."""
+        line = element.sourceline
+        return None if line is None else line + self.ctx.line_offset
 
     def parse(self, item: etree._Element) -> Post:
         fields: dict[str, str] = {}
@@ -248,7 +256,7 @@ class ItemParser:
             elif kind == DC and local == "creator":
                 author = text_of(child).strip() or None
         post_id = to_int(fields.get("post_id"))
-        line = item.sourceline
+        line = self.line(item)
         if post_id is None:
             self.ctx.diagnostics.warn(
                 "item-no-id", "item has no valid wp:post_id; using 0", file=self.ctx.file, line=line
@@ -339,7 +347,7 @@ class ItemParser:
                 "meta-serialized-broken",
                 f"meta {key!r} looks PHP-serialized but does not decode ({exc}); "
                 "kept as text (string lengths broken by a search-and-replace?)",
-                file=self.ctx.file, line=element.sourceline, item=item, comment=comment,
+                file=self.ctx.file, line=self.line(element), item=item, comment=comment,
             )
             return raw
 
@@ -355,7 +363,7 @@ class ItemParser:
                 f[local] = text_of(child)
         comment_id = to_int(f.get("comment_id")) or 0
         if self.ctx.position is not None and element.sourceline is not None:
-            self.ctx.position.comments.setdefault(comment_id, element.sourceline)
+            self.ctx.position.comments.setdefault(comment_id, self.line(element))
         meta = self.meta(meta_elements, item=post_id, comment=comment_id)
         comment_type = f.get("comment_type", "").strip() or "comment"
         user_id = to_int(f.get("comment_user_id")) or None

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from wpmigrate.diagnostics import Diagnostics
+from wpmigrate.diagnostics import Diagnostic, Diagnostics
 from wpmigrate.errors import MalformedInputError
 from wpmigrate.model import Author, Export, Post, Site, Term
 from wpmigrate.readers import elements
@@ -41,6 +41,45 @@ class Header:
     terms: list[Term]
 
 
+@dataclass(frozen=True, slots=True)
+class UnparsedItem:
+    """An ``<item>`` the reader found but left for :class:`ItemFinisher` to parse."""
+
+    #: The item's XML, with the namespace declarations it uses.
+    xml: bytes
+    #: Which document of the export it comes from.
+    document: int
+    #: Where it starts in that document.
+    line: int
+
+
+class ItemFinisher:
+    """Turns an :class:`UnparsedItem` into its :class:`Post`, anywhere (a worker process).
+
+    Returns the post and the diagnostics its parsing found, for the caller to
+    add to its own sink in order; a :class:`Post` passes through unchanged.
+    """
+
+    _parser = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, load_dtd=False)
+    #: The reader already parsed the item once; what libxml2 then refuses in the
+    #: copy is what it only warns about in a stream (a non-ASCII namespace URI).
+    _lenient = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, load_dtd=False, recover=True)
+
+    def __init__(self, contexts: list[ItemContext]) -> None:
+        self.contexts = contexts
+
+    def __call__(self, item: Post | UnparsedItem) -> tuple[Post, list[Diagnostic]]:
+        if isinstance(item, Post):
+            return item, []
+        found = Diagnostics()
+        context = replace(self.contexts[item.document], diagnostics=found, position=None, line_offset=item.line - 1)
+        try:
+            element = etree.fromstring(item.xml, self._parser)
+        except etree.XMLSyntaxError:
+            element = etree.fromstring(item.xml, self._lenient)
+        return ItemParser(context).parse(element), list(found)
+
+
 def read(
     inputs: list[str] | list[Source],
     *,
@@ -53,17 +92,36 @@ def read(
     The header of every part is read now; ``Export.posts`` streams the items.
     ``position``, when given, is kept up to date with where the item being read starts.
     """
+    export, _ = _open(inputs, recover, diagnostics, position, defer=False)
+    return export
+
+
+def read_deferred(
+    inputs: list[str] | list[Source], *, recover: bool = False, diagnostics: Diagnostics | None = None
+) -> tuple[Export, ItemFinisher]:
+    """:func:`read`, but ``Export.posts`` yields :class:`UnparsedItem` where it can.
+
+    Parsing an item into the model costs several times what finding it does;
+    deferring it lets the caller spread that work over processes with the
+    returned :class:`ItemFinisher`. Items salvaged from a damaged file still
+    arrive as posts.
+    """
+    return _open(inputs, recover, diagnostics, None, defer=True)
+
+
+def _open(inputs, recover, diagnostics, position, *, defer: bool) -> tuple[Export, ItemFinisher]:
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     sources = [s for s in inputs if isinstance(s, Source)] or expand_inputs(list(inputs))  # type: ignore[arg-type]
     documents = [_Document(source, sniff(source), recover, diagnostics) for source in sources]
     headers = [document.header() for document in documents]
     index = prescan(sources)
     site, authors, terms = _merge(headers, index, diagnostics)
-    for document in documents:
-        document.context = ItemContext(
-            document.source.name, site.base_blog_url or site.link, index.urls(), diagnostics, position
-        )
-    return Export(site=site, authors=authors, terms=terms, posts=_chain(documents), attachments=index.attachments)
+    urls = index.urls()
+    for number, document in enumerate(documents):
+        document.context = ItemContext(document.source.name, site.base_blog_url or site.link, urls, diagnostics, position)
+        document.defer_as = number if defer else None
+    export = Export(site=site, authors=authors, terms=terms, posts=_chain(documents), attachments=index.attachments)
+    return export, ItemFinisher([document.context for document in documents])
 
 
 def _chain(documents: list[_Document]) -> Iterator[Post]:
@@ -100,6 +158,8 @@ class _Document:
         self.recover = recover
         self.diagnostics = diagnostics
         self.context: ItemContext | None = None
+        #: This document's number when items are deferred (:class:`UnparsedItem`), else None.
+        self.defer_as: int | None = None
         self._repair: dict[str, int] | None = None  # None: parse strictly
 
     # -- parsing with retries
@@ -204,7 +264,7 @@ class _Document:
                             continue
                         seen += 1
                         if seen > done:
-                            post = parser.parse(element)
+                            post = self._item(parser, element)
                             done, last_line = seen, element.sourceline or last_line
                             _release(element)
                             yield post
@@ -228,6 +288,12 @@ class _Document:
                     damage=f"{error.lineno}:{_column(error)}", diagnostics=self.diagnostics,
                 )
                 return
+
+    def _item(self, parser: ItemParser, element: etree._Element) -> Post | UnparsedItem:
+        if self.defer_as is None:
+            return parser.parse(element)
+        xml = etree.tostring(element, with_tail=False)
+        return UnparsedItem(xml, self.defer_as, element.sourceline or 1)  # type: ignore[return-value]
 
     def _report_repairs(self, stream) -> None:
         if isinstance(stream, RepairingStream):

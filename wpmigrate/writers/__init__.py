@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 from wpmigrate.errors import UsageError
 from wpmigrate.model import Export, Post
 from wpmigrate.output import atomic_file
-from wpmigrate.writers.json import write_json, write_ndjson
+from wpmigrate.writers.json import post_json, post_ndjson, write_json, write_ndjson
 from wpmigrate.writers.sql import write_sql_file
 from wpmigrate.writers.sqlite import write_sqlite
 
@@ -26,6 +26,10 @@ class Format:
     #: Whether "-" (standard output) is a valid target.
     streams: bool = True
     description: str = ""
+    #: The per-post part of writing (encoding, rendering), run where the
+    #: transforms run, on worker processes; ``write`` receives its results.
+    #: None: ``write`` receives the posts.
+    prepare: Callable[[Post], Any] | None = None
 
 
 def stream_writer(write: Callable[[Export, Iterable[Post], BinaryIO], None]) -> WriteFunction:
@@ -39,8 +43,10 @@ def stream_writer(write: Callable[[Export, Iterable[Post], BinaryIO], None]) -> 
 
 
 FORMATS: dict[str, Format] = {
-    "json": Format("json", ".json", stream_writer(write_json), description="one JSON document (default)"),
-    "ndjson": Format("ndjson", ".ndjson", stream_writer(write_ndjson), description="one JSON object per line"),
+    "json": Format("json", ".json", stream_writer(write_json), description="one JSON document (default)",
+                   prepare=post_json),
+    "ndjson": Format("ndjson", ".ndjson", stream_writer(write_ndjson), description="one JSON object per line",
+                     prepare=post_ndjson),
     "sql": Format("sql", ".sql", write_sql_file, description="an SQL script (--dialect sqlite|postgresql|mysql)"),
     "sqlite": Format("sqlite", ".db", write_sqlite, streams=False, description="a SQLite database with full-text search"),
 }

@@ -1,0 +1,87 @@
+"""The worker pool: same results as a plain map, in order, with bounded read-ahead;
+and convert with workers writes exactly what convert without them writes."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from wpmigrate.convert import ConvertOptions, convert
+from wpmigrate.errors import InputError
+from wpmigrate.parallel import CHUNK, WINDOW, can_fork, ordered_map
+from tests.conftest import CORPUS, FIXTURES, SAMPLE, corpus_files
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes need the fork start method")
+QUIRKS = sorted(p.name for p in (FIXTURES / "quirks").glob("*.xml"))
+
+
+def test_ordered_map_keeps_order_and_runs_closures():
+    offset = 1000  # a closure: only items and results cross to the workers
+    items = list(range(500))
+    assert list(ordered_map(lambda n: n * n + offset, items, 3)) == [n * n + offset for n in items]
+
+
+def test_ordered_map_reads_ahead_a_bounded_number_of_items():
+    pulled = itertools.count()
+
+    def source():
+        for n in range(100_000):
+            next(pulled)
+            yield n
+
+    results = ordered_map(str, source(), 2)
+    assert next(results) == "0"
+    in_flight = next(pulled)
+    assert in_flight <= CHUNK * (2 * WINDOW + 1), in_flight
+
+
+def test_ordered_map_raises_what_the_worker_raised():
+    def fail_on_seven(n):
+        if n == 7:
+            raise ValueError("seven")
+        return n
+
+    with pytest.raises(ValueError, match="seven"):
+        list(ordered_map(fail_on_seven, range(50), 2))
+
+
+def _convert(inputs: list[str], tmp_path: Path, jobs: int, to: str = "json", recover: bool = False):
+    out = tmp_path / f"out-{jobs}.{to}"
+    result = convert(inputs, ConvertOptions(to=to, output=str(out), force=True, jobs=jobs, recover=recover))
+    found = sorted((d.code, d.severity, d.file or "", d.line or 0, d.item or 0, d.comment or 0, d.message)
+                   for d in result.diagnostics)
+    return out.read_bytes(), result.counts, found
+
+
+def _same_with_workers(inputs: list[str], tmp_path: Path, **kwargs) -> None:
+    """Same output, counts and diagnostics with two workers as with none (or the same refusal)."""
+    try:
+        serial = _convert(inputs, tmp_path, 1, **kwargs)
+    except InputError as refused:
+        with pytest.raises(type(refused)):
+            _convert(inputs, tmp_path, 2, **kwargs)
+        return
+    parallel = _convert(inputs, tmp_path, 2, **kwargs)
+    assert parallel[0] == serial[0], "output differs with workers"
+    assert parallel[1] == serial[1]
+    assert parallel[2] == serial[2], "diagnostics differ with workers"
+
+
+@pytest.mark.parametrize("to", ["json", "ndjson"])
+def test_sample_converts_the_same_with_workers(tmp_path, to):
+    _same_with_workers([str(SAMPLE)], tmp_path, to=to)
+
+
+@pytest.mark.parametrize("name", QUIRKS)
+def test_quirks_convert_the_same_with_workers(tmp_path, name):
+    """Repairs, per-item warnings with their lines, and salvage mixed with deferred items."""
+    _same_with_workers([str(FIXTURES / "quirks" / name)], tmp_path, recover=True)
+
+
+@pytest.mark.parametrize("name", corpus_files() or ["(no corpus)"])
+def test_corpus_converts_the_same_with_workers(tmp_path, name):
+    if not (CORPUS / name).exists():
+        pytest.skip(f"the shared WXR corpus is not at {CORPUS}")
+    _same_with_workers([str(CORPUS / name)], tmp_path, recover=True)

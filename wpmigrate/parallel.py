@@ -1,0 +1,101 @@
+"""Run a per-item function on several cores while the input streams, in order.
+
+``ordered_map(fn, items, jobs)`` is ``map(fn, items)`` spread over ``jobs``
+worker processes. It differs from ``multiprocessing.Pool.imap`` in the two
+ways a streaming converter needs:
+
+* **bounded memory**: items are sent in chunks, and no more than a few chunks
+  per worker are in flight, so a 1 GB export is never queued whole;
+* **any callable**: workers are forked after ``fn`` exists, so ``fn`` may be a
+  closure over the export's indexes; only the items and the results are
+  pickled.
+
+Results come back in the input's order, so output stays deterministic. Where
+``fork`` is not available (Windows), or ``jobs`` is 1, it is a plain ``map``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Items per chunk sent to a worker: large enough that pickling overhead is
+#: amortised, small enough that memory in flight stays a few MB.
+CHUNK = 16
+#: Chunks in flight per worker.
+WINDOW = 3
+
+_function: Callable[[Any], Any] | None = None
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
+    """``fn`` over ``items`` on ``jobs`` processes, results in input order."""
+    if jobs <= 1 or not can_fork():
+        yield from map(fn, items)
+        return
+    global _function
+    _function = fn
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts)
+    try:
+        yield from _pipelined(pool, iter(items), jobs * WINDOW)
+        pool.close()
+    finally:
+        _function = None
+        pool.terminate()
+        pool.join()
+
+
+def _pipelined(pool, items: Iterator[T], window: int) -> Iterator[R]:
+    pending: deque = deque()
+    while True:
+        while len(pending) < window:
+            chunk = list(islice(items, CHUNK))
+            if not chunk:
+                break
+            pending.append(pool.apply_async(_run_chunk, (chunk,)))
+        if not pending:
+            return
+        yield from pending.popleft().get()
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the main process's to handle: it stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_chunk(chunk: list[T]) -> list[R]:
+    assert _function is not None, "ordered_map's function is set before the workers fork"
+    try:
+        return [_function(item) for item in chunk]
+    except Exception as error:
+        raise _sendable(error) from None
+
+
+def _sendable(error: Exception) -> Exception:
+    """``error``, or a RuntimeError that describes it when it cannot cross back (lxml's errors)."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
