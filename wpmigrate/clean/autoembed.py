@@ -17,14 +17,16 @@ from wpmigrate.clean.autop import _HTML_SPLIT
 from wpmigrate.clean.shortcodes.embeds import embed_for_url
 
 _HIDDEN_NEWLINE = "<!-- wp-line-break -->"
-_MAY_EMBED = re.compile(r"(?:^|\s|>)https?://", re.I | re.ASCII)
+_MAY_EMBED = re.compile(r"(?:^|[\n>])\s*https?://", re.I | re.ASCII | re.M)
 _URL_ON_ITS_LINE = re.compile(r'^(\s*)(https?://[^\s<>"]+)(\s*)$', re.I | re.M | re.ASCII)
 _URL_IN_ITS_P = re.compile(r'(<p(?: [^>]*)?>\s*)(https?://[^\s<>"]+)(\s*</p>)', re.I | re.ASCII)
 
 
 def autoembed(text: str, counts: Counter[str] | None = None) -> str:
     """``text`` with each bare known-provider URL alone on a line replaced by its embed."""
-    if "://" not in text:
+    # Both patterns need a URL at a line's start or after a tag, behind whitespace at most;
+    # hiding newlines only takes line starts away, so without one here there is none later.
+    if "://" not in text or not _MAY_EMBED.search(text):
         return text
     if "<" in text:  # wp_replace_in_html_tags(): hide newlines in tags, comments, CDATA
         parts = _HTML_SPLIT.split(text)
