@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from wpmigrate.clean import autoembed as autoembed_module
 from wpmigrate.clean.autoembed import autoembed
 from wpmigrate.clean.clickable import make_clickable
 from wpmigrate.clean.pipeline import CleanOptions, clean_post
@@ -123,3 +126,11 @@ def test_make_clickable_is_linear_on_a_huge_piece() -> None:
     text = ("http://e.org/" + "a" * 30000 + " ") * 3 + "www.x.org " * 2000
     out = make_clickable(text)
     assert out.count("<a ") == 2000 and "a" * 30000 in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["http", "https", "HTTP", "hTtPs", "://", "x", " ", "\n", ">", "\t", "\xa0", "s"]),
+                max_size=12).map("".join))  # fmt: skip
+def test_autoembed_guard_is_wordpress_guard_tightened(text: str) -> None:
+    """The hand-written guard answers as the pattern it stands for."""
+    assert autoembed_module._may_embed(text) == bool(autoembed_module._MAY_EMBED.search(text))

@@ -24,7 +24,7 @@ from lxml import etree
 from soupsieve.css_parser import HTML_CASE_INSENSITIVE_ATTRIBUTES
 
 from wpmigrate.clean import noise
-from wpmigrate.clean.noise import MAX_TEXT, NoiseRule, _attr_admits, _Key, _regex, _split_top
+from wpmigrate.clean.noise import MAX_TEXT, NoiseRule, _attr_admits, _Key, _split_top
 from wpmigrate.clean.noise_filter import _KEPT_DEPTH, _reaches_depth
 
 _PART = r"(?:\.[\w-]+|\[[^\]\"'\\]*(?:\"[^\"\\]*\"|'[^'\\]*')?\s*[iIsS]?\s*\])"  # .class or [attr...]
@@ -228,11 +228,7 @@ def _visible(el: etree._Element) -> bool:
 
 def _text_hits(root: etree._Element, rules: tuple[NoiseRule, ...]) -> dict[etree._Element, str]:
     """noise._text_matches on an lxml tree."""
-    by_tag: dict[str, list] = {}
-    for rule in rules:
-        if rule.text:
-            for tag in rule.tags:
-                by_tag.setdefault(tag, []).append((_regex(rule.text), rule.name))
+    by_tag = noise._text_patterns(rules)
     if not by_tag:
         return {}
     texts: dict[etree._Element, str] = {}
@@ -264,13 +260,9 @@ def _text_hits(root: etree._Element, rules: tuple[NoiseRule, ...]) -> dict[etree
         if not complete:
             continue
         raw = texts[el] = "".join(parts)
-        patterns = by_tag.get(el.tag)
-        if patterns and raw and not raw.isspace():
-            text = noise._WS.sub(" ", raw).strip()
-            if len(text) <= MAX_TEXT:
-                name = next((name for regex, name in patterns if regex.fullmatch(text)), None)
-                if name:
-                    hits[el] = name
+        name = noise.label_rule(raw, by_tag.get(el.tag))
+        if name:
+            hits[el] = name
     return hits
 
 
