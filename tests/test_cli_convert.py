@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import subprocess
 import sys
+
+import pytest
 
 from tests.conftest import FIXTURES, ROOT, SAMPLE
 from wpmigrate import errors
@@ -20,6 +24,17 @@ def test_default_output_is_the_input_name_in_the_current_folder(run_cli, tmp_pat
     document = json.loads((tmp_path / "intelnews-sample.json").read_text())
     assert len(document["posts"]) == 4
     assert "wrote intelnews-sample.json: 2 posts, 1 pages, 1 other items, 5 comments, 1 authors, 0 warnings" in result.stderr
+
+
+@pytest.mark.parametrize("to, name", [("json", "out.json"), ("sqlite", "out.db")])
+def test_outputs_get_the_mode_of_a_new_file(run_cli, tmp_path, to, name):
+    """Written to a private temporary name first, the output still ends with the umask's mode."""
+    previous = os.umask(0o022)
+    try:
+        assert run_cli("convert", SAMPLE, "--to", to, "-o", tmp_path / name).exit_code == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
 
 
 def test_existing_output_needs_force(run_cli, tmp_path):

@@ -12,9 +12,15 @@ from collections.abc import Callable
 import click
 
 from wpmigrate import __version__
+from wpmigrate.batch import BatchOptions, plan_batch, run_batch
+from wpmigrate.batch.plan import Task
+from wpmigrate.batch.progress import make_display
+from wpmigrate.batch.report import exit_code as batch_exit_code
+from wpmigrate.batch.report import summary as batch_summary
 from wpmigrate.convert import ConvertOptions, convert
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, UsageError, WpmigrateError
+from wpmigrate.parallel import available_cores
 from wpmigrate.pii import DEFAULT_SALT, MODES
 from wpmigrate.validate import FAIL_ON, validate
 from wpmigrate.validate import formats as report_formats
@@ -37,26 +43,39 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+_CONVERSION_OPTIONS = [
+    click.option("--to", "to", type=click.Choice(sorted(FORMATS)), default="json", show_default=True,
+                 help="Output format."),
+    click.option("--recover", is_flag=True, help="Salvage every complete item from a damaged file."),
+    click.option("--pii", type=click.Choice(MODES), default="keep", show_default=True,
+                 help="Commenters' e-mails and IPs: keep them, replace them by a salted hash, or drop them."),
+    click.option("--pii-salt", default=DEFAULT_SALT, show_default=True, metavar="TEXT",
+                 help="Salt for --pii hash; set your own to make hashes unguessable."),
+    click.option("--dialect", type=click.Choice(["sqlite", "postgresql", "mysql"]), default=None,
+                 help="SQL dialect for --to sql (mysql also fits MariaDB). Default: sqlite."),
+    click.option("--schema-only", is_flag=True, help="--to sql: only create the tables."),
+    click.option("--data-only", is_flag=True, help="--to sql: only insert the rows, into existing tables."),
+    click.option("--table-prefix", default="", metavar="PREFIX", help="--to sql/sqlite: prefix for every table name."),
+    click.option("--raw-content", is_flag=True, help="Skip content cleaning (no content.html)."),
+    click.option("--keep-noise", is_flag=True, help="Keep sharing buttons, likes, ads and other widget noise."),
+    click.option("--unknown-shortcodes", type=click.Choice(["keep", "drop", "raw"]), default="keep",
+                 show_default=True,
+                 help="Shortcodes no handler converts: keep verbatim, drop the tags, or leave them unparsed."),
+]
+
+
+def conversion_options(command: Callable) -> Callable:
+    """The options that shape a conversion, shared by convert and batch."""
+    for option in reversed(_CONVERSION_OPTIONS):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("--to", "to", type=click.Choice(sorted(FORMATS)), default="json", show_default=True,
-              help="Output format.")
 @click.option("-o", "--output", metavar="PATH", help="Output path; '-' for stdout. Default: the input's name.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
-@click.option("--recover", is_flag=True, help="Salvage every complete item from a damaged file.")
-@click.option("--pii", type=click.Choice(MODES), default="keep", show_default=True,
-              help="Commenters' e-mails and IPs: keep them, replace them by a salted hash, or drop them.")
-@click.option("--pii-salt", default=DEFAULT_SALT, show_default=True, metavar="TEXT",
-              help="Salt for --pii hash; set your own to make hashes unguessable.")
-@click.option("--dialect", type=click.Choice(["sqlite", "postgresql", "mysql"]), default=None,
-              help="SQL dialect for --to sql (mysql also fits MariaDB). Default: sqlite.")
-@click.option("--schema-only", is_flag=True, help="--to sql: only create the tables.")
-@click.option("--data-only", is_flag=True, help="--to sql: only insert the rows, into existing tables.")
-@click.option("--table-prefix", default="", metavar="PREFIX", help="--to sql/sqlite: prefix for every table name.")
-@click.option("--raw-content", is_flag=True, help="Skip content cleaning (no content.html).")
-@click.option("--keep-noise", is_flag=True, help="Keep sharing buttons, likes, ads and other widget noise.")
-@click.option("--unknown-shortcodes", type=click.Choice(["keep", "drop", "raw"]), default="keep", show_default=True,
-              help="Shortcodes no handler converts: keep verbatim, drop the tags, or leave them unparsed.")
+@conversion_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for parsing and cleaning posts. Default: every core for exports of 4 MB or more.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
@@ -88,6 +107,76 @@ def convert_command(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, **
 
 
 cli.add_command(convert_command, name="convert")
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("-o", "--output", "outdir", required=True, metavar="OUTDIR",
+              help="Folder for the outputs, report.json and the state that makes re-runs resume.")
+@conversion_options
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Sites converted at once, each in its own process.  [default: the number of cores]")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Stop a site that takes longer and report it as failed.")
+@click.option("--force", is_flag=True, help="Convert every site again, and overwrite outputs no batch made.")
+@click.option("--dry-run", is_flag=True, help="List what would be done, and do nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="No live display: only failed sites and the summary.")
+@click.pass_context
+def batch_command(ctx: click.Context, sources: tuple[str, ...], outdir: str, jobs: int | None,
+                  timeout: float | None, force: bool, dry_run: bool, quiet: bool, **options) -> None:
+    """Convert many exports at once: in parallel, resumable, with a report.
+
+    SOURCE is an export file, a folder (searched for .xml, .xml.gz and .zip
+    files) or a glob pattern. The parts of a split export (site.000.xml,
+    site.001.xml ...) and the files in one zip are one site. Each site's
+    output goes to OUTDIR, named after its file; OUTDIR/report.json says
+    what became of every site. Run the same command again to redo only the
+    sites that failed, changed or were not finished.
+
+    \b
+    Exit codes:
+      0  every site converted (or was up to date)
+      1  some sites failed (see the summary and report.json)
+      2  usage error, no export found, or another batch is writing to OUTDIR
+      4  OUTDIR cannot be created or written
+      130  interrupted (run again to finish)
+
+    \b
+    Examples:
+      wpmigrate batch exports/ -o converted/
+      wpmigrate batch 'archive/**/*.xml.gz' clients/*.zip -o out/ --to sqlite --jobs 4
+      wpmigrate batch exports/ -o converted/ --recover --timeout 600
+      wpmigrate batch exports/ -o converted/ --dry-run
+    """
+    code = 0
+
+    def run() -> None:
+        nonlocal code
+        options["format_options"] = _sql_options(options)
+        settings = BatchOptions(outdir, ConvertOptions(**options), jobs or available_cores(), timeout, force)
+        if dry_run:
+            _show_plan(plan_batch(list(sources), settings))
+            return
+        report = run_batch(list(sources), settings, make_display(quiet))
+        for line in batch_summary(report, report["path"]):
+            click.echo(line, err=True)
+        code = batch_exit_code(report)
+
+    _run(ctx, run, Diagnostics(), quiet=True)
+    ctx.exit(code)
+
+
+def _show_plan(tasks: list[Task]) -> None:
+    """The --dry-run listing: one line per site, then the totals."""
+    actions = {"convert": "convert", "skip": "up to date", "refuse": "refused"}
+    for task in tasks:
+        click.echo(f"{actions[task.action]:<10} {task.output}  ({task.site.size / 1e6:.1f} MB)  "
+                   f"<- {', '.join(task.site.inputs)}")
+        if task.action == "refuse":
+            click.echo(f"           {task.entry['error']['message'].splitlines()[0]}")
+    todo = [task for task in tasks if task.action == "convert"]
+    click.echo(f"dry run: {len(tasks)} sites, {len(todo)} to convert "
+               f"({sum(t.site.size for t in todo) / 1e6:.1f} MB); nothing written", err=True)
 
 
 def _sql_options(options: dict) -> dict:

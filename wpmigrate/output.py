@@ -19,6 +19,13 @@ def check_writable(path: str, force: bool) -> None:
         raise OutputError(f"{path}: already exists", hint="pass --force to overwrite it, or choose -o PATH")
 
 
+def _created_mode() -> int:
+    """The mode ``open()`` would give a new file: 0666 less the process's umask."""
+    umask = os.umask(0o077)  # reading the umask means setting it: set it to what mkstemp uses anyway
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextmanager
 def atomic_path(path: str, force: bool, *, suffix: str = ".part",
                 errors: tuple[type[BaseException], ...] = (OSError,)) -> Iterator[str]:
@@ -36,6 +43,7 @@ def atomic_path(path: str, force: bool, *, suffix: str = ".part",
     os.close(handle)
     try:
         yield temp
+        os.chmod(temp, _created_mode())  # mkstemp makes 0600; a user's new file follows the umask
         os.replace(temp, path)
     except errors as exc:
         _remove(temp)

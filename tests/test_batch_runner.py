@@ -1,0 +1,98 @@
+"""The batch runner: one process per job; a crash or a timeout loses that job only."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+from tests.batchdata import by_name, leftovers, many_items_gz, report
+from tests.conftest import SAMPLE
+from wpmigrate import errors
+from wpmigrate.batch.runner import Job, run_jobs
+
+
+def work(kind: str, value: int) -> dict:
+    """A job for the tests: really dies, really hangs, or returns this process's id."""
+    if kind == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if kind == "exit":
+        os._exit(3)
+    if kind == "hang":
+        time.sleep(3600)
+    return {"double": value * 2, "pid": os.getpid()}
+
+
+def run(jobs: list[Job], **options) -> dict:
+    outcomes = {}
+    run_jobs(jobs, work, on_done=lambda job, outcome: outcomes.setdefault(job.key, outcome), **options)
+    return outcomes
+
+
+def test_a_crashed_worker_is_reported_and_the_others_finish():
+    jobs = [Job("a", ("ok", 1)), Job("die", ("die", 0)), Job("b", ("ok", 2)), Job("exit", ("exit", 0)),
+            Job("c", ("ok", 3))]
+    outcomes = run(jobs, workers=2)
+    assert {key: o.result["double"] for key, o in outcomes.items() if o.failure is None} == {"a": 2, "b": 4, "c": 6}
+    assert outcomes["die"].failure == "crashed" and "killed by SIGKILL" in outcomes["die"].message
+    assert outcomes["exit"].failure == "crashed" and "exited with code 3" in outcomes["exit"].message
+    pids = {o.result["pid"] for o in outcomes.values() if o.result}
+    assert len(pids) == 3 and os.getpid() not in pids, "each job in a fresh process of its own"
+
+
+def test_a_hanging_worker_times_out_while_the_rest_goes_on():
+    jobs = [Job("hang", ("hang", 0))] + [Job(f"ok{n}", ("ok", n)) for n in range(4)]
+    start = time.monotonic()
+    outcomes = run(jobs, workers=2, timeout=1.5)
+    assert outcomes["hang"].failure == "timeout" and "timed out after 1.5 s" in outcomes["hang"].message
+    assert all(outcomes[f"ok{n}"].result["double"] == 2 * n for n in range(4))
+    assert time.monotonic() - start < 1.5 + 10
+
+
+def test_batch_timeout_stops_a_huge_site_and_reports_it(run_cli, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    many_items_gz(src / "huge.xml.gz", 20_000)  # converts in well over 10 s
+    (src / "small.xml").write_bytes(SAMPLE.read_bytes())
+    out = tmp_path / "out"
+    result = run_cli("batch", src, "-o", out, "--jobs", "2", "--timeout", "2")
+    assert result.exit_code == errors.EXIT_FINDINGS
+    sites = by_name(report(out))
+    assert sites["small"]["status"] == "ok"
+    huge = sites["huge"]
+    assert huge["status"] == "failed" and huge["error"]["type"] == "Timeout"
+    assert "timed out after 2 s" in huge["error"]["message"] and "--timeout" in huge["error"]["message"]
+    assert 2 <= huge["seconds"] < 2 + 5
+    assert not (out / "huge.json").exists() and leftovers(out) == [], "what the killed worker left is removed"
+
+
+def test_staged_folder_outputs_replace_whole_or_not_at_all(tmp_path):
+    """A folder output (a format whose suffix is "") appears, and is replaced, only when complete."""
+    from wpmigrate.batch.worker import staged
+
+    final = tmp_path / "site"
+
+    def listing() -> list[str]:
+        return sorted(p.name for p in final.iterdir()) if final.exists() else []
+
+    def write(files: dict[str, str], fail: bool = False) -> None:
+        before = listing()
+        with staged(str(final)) as temp:
+            os.mkdir(temp)
+            for name, text in files.items():
+                (Path(temp) / name).write_text(text)
+            assert listing() == before, "nothing shows under the final name while writing"
+            if fail:
+                raise RuntimeError("the writer failed")
+
+    write({"a.md": "one", "b.md": "two"})
+    assert sorted(p.name for p in final.iterdir()) == ["a.md", "b.md"]
+    try:
+        write({"c.md": "three"}, fail=True)
+    except RuntimeError:
+        pass
+    assert sorted(p.name for p in final.iterdir()) == ["a.md", "b.md"], "a failed run leaves the old output"
+    write({"c.md": "three"})
+    assert [p.name for p in final.iterdir()] == ["c.md"], "the new output replaces the old one whole"
+    assert leftovers(tmp_path) == []

@@ -1,0 +1,130 @@
+"""Batch: convert many exports at once, in parallel processes, resumably, with a report.
+
+``plan_batch`` says what a run would do (``--dry-run``); ``run_batch`` does it
+and returns the report also written to ``OUTDIR/report.json``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from wpmigrate.batch.discover import discover
+from wpmigrate.batch.plan import CONVERT, SKIP, Task, make_plan
+from wpmigrate.batch.progress import LineDisplay, LiveDisplay
+from wpmigrate.batch.report import build_report, site_entry, write_report
+from wpmigrate.batch.runner import Job, Outcome, run_jobs
+from wpmigrate.batch.state import State, hash_options, locked, remove_stale
+from wpmigrate.batch.worker import STAGING_PREFIX, convert_site, failed
+from wpmigrate.convert import ConvertOptions
+from wpmigrate.errors import OutputError, UsageError
+from wpmigrate.parallel import available_cores
+from wpmigrate.writers import get_format
+
+__all__ = ["BatchOptions", "plan_batch", "run_batch"]
+
+
+@dataclass
+class BatchOptions:
+    outdir: str
+    convert: ConvertOptions = field(default_factory=ConvertOptions)
+    #: Sites converted at once (each convert itself runs with jobs=1).
+    jobs: int = field(default_factory=available_cores)
+    #: Seconds one site may take; None for no limit.
+    timeout: float | None = None
+    #: Convert every site again, and overwrite outputs that no batch made.
+    force: bool = False
+
+
+def plan_batch(sources: list[str], options: BatchOptions) -> list[Task]:
+    """What a run would do with each site found in ``sources``; writes nothing."""
+    if options.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if options.timeout is not None and options.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    suffix = get_format(options.convert.to).suffix
+    sites = discover(sources, suffix)
+    if not sites:
+        raise UsageError("no exports found (.xml, .xml.gz or .zip)", hint="name files, folders or glob patterns")
+    state = State(options.outdir)
+    return make_plan(sites, options.outdir, suffix, hash_options(options.convert), state, options.force)
+
+
+def run_batch(sources: list[str], options: BatchOptions, display: LineDisplay | LiveDisplay) -> dict[str, Any]:
+    """Convert every site that is not up to date; return (and write) the report."""
+    try:
+        os.makedirs(options.outdir, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{options.outdir}: cannot create the output folder ({exc.strerror})") from None
+    with locked(options.outdir):
+        remove_stale(options.outdir, STAGING_PREFIX)
+        return _Run(plan_batch(sources, options), options, display).run()
+
+
+class _Run:
+    """One run: the plan's tasks, the state file and the entries as sites finish."""
+
+    def __init__(self, tasks: list[Task], options: BatchOptions, display: LineDisplay | LiveDisplay) -> None:
+        self.tasks = {task.site.name: task for task in tasks}
+        self.options = options
+        self.display = display
+        self.state = State(options.outdir)
+        self.options_hash = hash_options(options.convert)
+        self.entries: dict[str, dict[str, Any]] = {
+            task.site.name: site_entry(task, task.entry, skipped=task.action == SKIP)
+            for task in tasks if task.action != CONVERT
+        }
+
+    def run(self) -> dict[str, Any]:
+        start = time.monotonic()
+        todo = sorted((t for t in self.tasks.values() if t.action == CONVERT), key=lambda t: -t.site.size)
+        self._claim(todo)
+        skipped = sum(entry["skipped"] for entry in self.entries.values())
+        jobs = [Job(t.site.name, (t.site.inputs, t.output, self.options.convert)) for t in todo]
+        self.display.start(len(self.tasks), sum(t.site.size for t in todo), skipped)
+        for entry in self.entries.values():
+            if not entry["skipped"]:
+                self.display.finished(entry)
+        try:
+            run_jobs(jobs, convert_site, workers=self.options.jobs, timeout=self.options.timeout,
+                     on_start=lambda job: self.display.started(job.key), on_done=self._done)
+        except KeyboardInterrupt:
+            pass  # the workers are stopped; the report says what was not run
+        finally:
+            self.display.close()
+            remove_stale(self.options.outdir, STAGING_PREFIX)  # what killed workers left
+        not_run = [name for name in self.tasks if name not in self.entries]
+        report = build_report(list(self.entries.values()), self._settings(), time.monotonic() - start, not_run)
+        report["path"] = write_report(self.options.outdir, report)
+        return report
+
+    def _claim(self, todo: list[Task]) -> None:
+        """Record the outputs this run will write, so a rerun may replace them after a kill."""
+        for task in todo:
+            if not self.state.claimed(task.key):
+                self.state.record(task.key, None, None, None)
+        self.state.save()
+
+    def _done(self, job: Job, outcome: Outcome) -> None:
+        task = self.tasks[job.key]
+        result = outcome.result if outcome.failure is None else _lost(outcome)
+        entry = site_entry(task, result, skipped=False)
+        self.entries[job.key] = entry
+        ok = entry["status"] != "failed"
+        self.state.record(task.key, task.inputs_hash if ok else None, self.options_hash, entry)
+        self.state.save()
+        self.display.finished(entry)
+
+    def _settings(self) -> dict[str, Any]:
+        c = self.options.convert
+        return {"to": c.to, "recover": c.recover, "pii": c.pii, "jobs": self.options.jobs,
+                "timeout": self.options.timeout, "outdir": self.options.outdir}
+
+
+def _lost(outcome: Outcome) -> dict[str, Any]:
+    """The entry of a site whose worker timed out or died."""
+    entry = failed("Timeout" if outcome.failure == "timeout" else "WorkerCrash", outcome.message, None)
+    entry["seconds"] = round(outcome.seconds, 3)
+    return entry
