@@ -38,3 +38,16 @@ def run_cli():
         return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
 
     return run
+
+
+def corpus_export(name: str):
+    """The corpus file ``name`` read in recover mode, posts listed; skips a file the reader
+    refuses (not a WordPress export at all)."""
+    from wpmigrate.errors import InputError  # noqa: PLC0415
+    from wpmigrate.readers.wxr import read  # noqa: PLC0415
+
+    try:
+        export = read([str(CORPUS / name)], recover=True)
+        return export.attachments, list(export.posts)
+    except InputError as exc:
+        pytest.skip(f"{name} is not readable as an export: {exc}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["BLOCK_TAGS", "shortcode_unautop", "wpautop"]
 
@@ -36,10 +37,24 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern, re.ASCII | flags)
 
 
-def _group1_or_all(match: re.Match[str]) -> str:
-    """Replacement for ``ORIGINAL|FALLBACK`` patterns: ``$1``, or the fallback kept as is."""
-    kept = match.group(1)
-    return match.group(0) if kept is None else kept
+def _keep_groups(pattern: re.Pattern[str], text: str) -> str:
+    """``pattern.sub``, each match replaced by whichever of its groups took part.
+
+    For ``(ORIGINAL)then|(FALLBACK)`` patterns that is ``$1``, or the fallback kept as is;
+    for a one-group pattern it is ``$1``. Done by ``split`` so that no Python code runs per
+    match (``sub`` with a callable or a ``\\1`` template calls back for each one)."""
+    parts = pattern.split(text)
+    return text if len(parts) == 1 else "".join(filter(None, parts))
+
+
+def _around_matches(pattern: re.Pattern[str], text: str, before: str, after: str) -> str:
+    """``pattern.sub(before + "\\1" + after, text)`` for a one-group pattern whose group
+    is the whole match, without a callback per match."""
+    parts = pattern.split(text)
+    if len(parts) == 1:
+        return text
+    parts[1::2] = [before + part + after for part in parts[1::2]]
+    return "".join(parts)
 
 
 # A leading ``\s*`` may only start where a whitespace run starts (or at a non-space,
@@ -54,9 +69,9 @@ def _tag_then(tag: str, then: str, *, lead: str = "") -> re.Pattern[str]:
 
     Every start inside one ``>``-free stretch reaches the same ``>`` and the same
     continuation, so once the leftmost fails they all fail: the fallback consumes the
-    stretch (left unchanged by ``_group1_or_all``) instead of rescanning it per start.
+    stretch (left unchanged by ``_keep_groups``) instead of rescanning it per start.
     """
-    return _rx(rf"{lead}({tag}[^>]*+>){then}|{tag}[^>]*+")
+    return _rx(rf"{lead}({tag}[^>]*+>){then}|({tag}[^>]*+)")
 
 
 # Steps 3 and 20: <pre> elements are set aside and put back untouched.
@@ -96,7 +111,7 @@ _COLLAPSES: tuple[tuple[tuple[str, ...], tuple[re.Pattern[str], ...]], ...] = (
     (
         ("<source", "<track"),
         (
-            _rx(r"([<\[](?:audio|video)[^>\]]*+[>\]])\s*|[<\[](?:audio|video)[^>\]]*+"),
+            _rx(r"([<\[](?:audio|video)[^>\]]*+[>\]])\s*|([<\[](?:audio|video)[^>\]]*+)"),
             _rx(rf"{_RUN_START}\s*([<\[]/(?:audio|video)[>\]])"),
             _tag_then("<(?:source|track)", r"\s*", lead=rf"{_RUN_START}\s*"),
         ),
@@ -119,18 +134,23 @@ _EMPTY_P = _rx(r"<p>\s*</p>")
 _UNCLOSED_P_IN_BLOCK = _rx(r"<p>([^<]+)</(div|address|form)>")
 _LONE_BLOCK_IN_P = _rx(rf"<p>\s*(</?{BLOCK_TAGS}[^>]*+>)\s*</p>")
 # A failed ``<li.+?</p>`` means no ``</p>`` follows on that line: skip the whole line.
-_LI_IN_P = _rx(r"<p>(<li.+?)</p>|<p><li.*")
+_LI_IN_P = _rx(r"<p>(<li.+?)</p>|(<p><li.*)")
 _BLOCKQUOTE_IN_P = _rx(r"<p><blockquote([^>]*)>", re.IGNORECASE)
 _P_BEFORE_BLOCK = _rx(rf"<p>\s*(</?{BLOCK_TAGS}[^>]*+>)")
-_P_AFTER_BLOCK = _tag_then(f"</?{BLOCK_TAGS}", r"\s*</p>")
+_BLOCK_TAG_START = _rx(f"</?{BLOCK_TAGS}")
+_P_CLOSE_AFTER = _rx(r">(?=\s*</p>)")
+_P_CLOSE = _rx(r"\s*</p>")
 
 # Step 16: line breaks. A newline run may only start a match at its first character, or
-# at its second when the first is blocked by a preceding <br />.
+# at its second when the first is blocked by a preceding <br />. The pattern opens with
+# the run's first character (a set, so the search skips to whitespace in C) and checks
+# the lookbehinds from just after it; ``(?<=\n)`` accepts a run that was one newline.
 _RAW_TEXT_OPEN = _rx(r"<(script|style|svg)")
-_BARE_NEWLINE = _rx(r"(?:(?<!\s)(?<!<br />)|(?<=<br />\s))\s*\n")
+_BARE_NEWLINE = _rx(r"[ \t\n\r\f\v](?:(?<!\s\s)(?<!<br />\s)|(?<=<br />\s\s))(?:\s*\n|(?<=\n))")
 
 # Steps 17-19: no <br /> next to block tags, no newline before the final </p>.
-_BR_AFTER_BLOCK = _tag_then(f"</?{BLOCK_TAGS}", r"\s*<br />")
+_BR_AFTER = _rx(r">(?=\s*<br />)")
+_BR = _rx(r"\s*<br />")
 _BR_BEFORE_BLOCK = _rx(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*+>)")
 _FINAL_NEWLINE_IN_P = _rx(r"\n</p>$")
 
@@ -139,6 +159,11 @@ def wpautop(text: str, br: bool = True) -> str:
     """Turn double line breaks into paragraphs and, if ``br``, single ones into ``<br />``."""
     if not text.strip(_PHP_TRIM):
         return ""
+    if "<" not in text:
+        # No tag: steps 3-13 find nothing, and of step 15 only empty paragraphs can go
+        # (every other pattern needs a tag the text would have had to hold).
+        text = _EMPTY_P.sub("", _wrap_paragraphs(text.replace("\r\n", "\n").replace("\r", "\n") + "\n"))
+        return _trim_breaks_at_blocks(_convert_line_breaks(text) if br else text)
     text, pre_blocks = _stash_pre(text + "\n")
     text = _space_out_blocks(text)
     text = _mark_newlines_in_tags(text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -190,10 +215,11 @@ def _restore_pre(text: str, originals: list[str]) -> str:
 
 def _space_out_blocks(text: str) -> str:
     """Steps 4-7: ``<br><br>`` and block-level tags become paragraph boundaries."""
-    text = _BR_PAIR.sub("\n\n", text)
-    text = _BLOCK_OPEN.sub("\n\n\\1", text)
-    text = _BLOCK_CLOSE.sub("\\1\n\n", text)
-    return _HR.sub("\\1\n\n", text)
+    if "<br" in text:
+        text = _BR_PAIR.sub("\n\n", text)
+    text = _around_matches(_BLOCK_OPEN, text, "\n\n", "")
+    text = _around_matches(_BLOCK_CLOSE, text, "", "\n\n")
+    return _around_matches(_HR, text, "", "\n\n") if "<hr" in text else text
 
 
 def _mark_newlines_in_tags(text: str) -> str:
@@ -208,7 +234,7 @@ def _collapse_inline_structures(text: str) -> str:
     for triggers, patterns in _COLLAPSES:
         if any(trigger in text for trigger in triggers):
             for pattern in patterns:
-                text = pattern.sub(_group1_or_all, text)
+                text = _keep_groups(pattern, text)
     return text
 
 
@@ -221,13 +247,41 @@ def _wrap_paragraphs(text: str) -> str:
 def _unwrap_blocks(text: str) -> str:
     """Step 15: remove the ``<p>`` that step 14 put around or against block tags."""
     text = _EMPTY_P.sub("", text)
-    text = _UNCLOSED_P_IN_BLOCK.sub("<p>\\1</p></\\2>", text)
-    text = _LONE_BLOCK_IN_P.sub("\\1", text)
-    text = _LI_IN_P.sub(_group1_or_all, text)
-    text = _BLOCKQUOTE_IN_P.sub("<blockquote\\1><p>", text)
+    if "</div>" in text or "</address>" in text or "</form>" in text:
+        text = _UNCLOSED_P_IN_BLOCK.sub("<p>\\1</p></\\2>", text)
+    text = _keep_groups(_LONE_BLOCK_IN_P, text)
+    if "<p><li" in text:
+        text = _keep_groups(_LI_IN_P, text)
+    if "<p><" in text or "<P><" in text:  # the blockquote pattern ignores case
+        text = _BLOCKQUOTE_IN_P.sub("<blockquote\\1><p>", text)
     text = text.replace("</blockquote></p>", "</p></blockquote>")
-    text = _P_BEFORE_BLOCK.sub("\\1", text)
-    return _P_AFTER_BLOCK.sub(_group1_or_all, text)
+    text = _keep_groups(_P_BEFORE_BLOCK, text)
+    return _drop_after_block_tags(text, _P_CLOSE_AFTER, _P_CLOSE)
+
+
+def _drop_after_block_tags(text: str, candidates: re.Pattern[str], then: re.Pattern[str]) -> str:
+    """WordPress's ``(</?BLOCK[^>]*>)THEN`` replaced by ``$1``, found from the rarer end.
+
+    Every ``>`` that THEN follows (``candidates``) is a possible tag end. The regex would
+    start the tag at the first ``</?BLOCK`` of the ``>``-free stretch before it (every
+    start in a stretch reaches the same ``>``), not before where its last match ended.
+    Linear: each stretch is looked at once.
+    """
+    out: list[str] = []
+    copied = 0
+    for candidate in candidates.finditer(text):
+        end_of_tag = candidate.start()
+        if end_of_tag < copied:
+            continue
+        stretch = max(text.rfind(">", copied, end_of_tag) + 1, copied)
+        if _BLOCK_TAG_START.search(text, stretch, end_of_tag) is None:
+            continue
+        out.append(text[copied : end_of_tag + 1])
+        copied = then.match(text, end_of_tag + 1).end()
+    if not out:
+        return text
+    out.append(text[copied:])
+    return "".join(out)
 
 
 def _convert_line_breaks(text: str) -> str:
@@ -263,8 +317,10 @@ def _keep_raw_text_newlines(text: str) -> str:
 
 def _trim_breaks_at_blocks(text: str) -> str:
     """Steps 17-19: drop ``<br />`` beside block tags and the newline before a final ``</p>``."""
-    text = _BR_AFTER_BLOCK.sub(_group1_or_all, text)
-    text = _BR_BEFORE_BLOCK.sub("\\1", text)
+    if "<br />" not in text:
+        return _FINAL_NEWLINE_IN_P.sub("</p>", text)
+    text = _drop_after_block_tags(text, _BR_AFTER, _BR)
+    text = _keep_groups(_BR_BEFORE_BLOCK, text)
     return _FINAL_NEWLINE_IN_P.sub("</p>", text)
 
 
@@ -283,11 +339,20 @@ def shortcode_unautop(html: str, tagnames: Iterable[str]) -> str:
     string counts as one name). Names WordPress's ``add_shortcode()`` would refuse are
     ignored.
     """
-    names = dict.fromkeys([tagnames] if isinstance(tagnames, str) else tagnames)
-    valid = [name for name in names if name and not _INVALID_SHORTCODE_NAME.search(name)]
+    if "[" not in html:
+        return html
+    if isinstance(tagnames, str):
+        tagnames = (tagnames,)
+    valid = _valid_names(tagnames if isinstance(tagnames, (frozenset, tuple)) else tuple(tagnames))
     if not valid:
         return html
-    return _ShortcodeParagraphs(html, valid).unwrap()
+    return _ShortcodeParagraphs(html, list(valid)).unwrap()
+
+
+@lru_cache(maxsize=32)
+def _valid_names(names: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The names WordPress's ``add_shortcode()`` would register, in order, once each."""
+    return tuple(name for name in dict.fromkeys(names) if name and not _INVALID_SHORTCODE_NAME.search(name))
 
 
 class _ShortcodeParagraphs:

@@ -397,11 +397,7 @@ def _text_matches(root: Tag, rules: list[NoiseRule]) -> dict[int, str]:
     each from its children's and only while short enough to be a label, so the pass is
     linear in the tree; an element holding media gets no text, nor do its ancestors.
     """
-    by_tag: dict[str, list[tuple[re.Pattern[str], str]]] = {}
-    for rule in rules:
-        if rule.text:
-            for tag in rule.tags:
-                by_tag.setdefault(tag, []).append((_regex(rule.text), rule.name))
+    by_tag = _text_patterns(rules)
     if not by_tag:
         return {}
     texts: dict[int, str] = {}
@@ -426,14 +422,30 @@ def _text_matches(root: Tag, rules: list[NoiseRule]) -> dict[int, str]:
             parts.append(piece)
         else:
             raw = texts[id(el)] = "".join(parts)
-            patterns = by_tag.get(el.name)
-            if patterns and raw and not raw.isspace():
-                text = _WS.sub(" ", raw).strip()
-                if len(text) <= MAX_TEXT:
-                    name = next((name for regex, name in patterns if regex.fullmatch(text)), None)
-                    if name:
-                        hits[id(el)] = name
+            name = label_rule(raw, by_tag.get(el.name))
+            if name:
+                hits[id(el)] = name
     return hits
+
+
+def _text_patterns(rules: Iterable[NoiseRule]) -> dict[str, list[tuple[re.Pattern[str], str]]]:
+    """(text pattern, rule name) by the element names each text rule may remove."""
+    by_tag: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+    for rule in rules:
+        if rule.text:
+            for tag in rule.tags:
+                by_tag.setdefault(tag, []).append((_regex(rule.text), rule.name))
+    return by_tag
+
+
+def label_rule(raw: str, patterns: list[tuple[re.Pattern[str], str]] | None) -> str | None:
+    """The rule whose pattern an element's whole text (``raw``, whitespace collapsed) is."""
+    if not patterns or not raw or raw.isspace():
+        return None
+    text = _WS.sub(" ", raw).strip()
+    if len(text) > MAX_TEXT:
+        return None
+    return next((name for regex, name in patterns if regex.fullmatch(text)), None)
 
 
 def _comment_rule(node: Comment, rules: list[NoiseRule]) -> str | None:
@@ -505,8 +517,14 @@ def parse_fragment(html: str) -> BeautifulSoup:
     dropped, since a ``</body>`` in a post would otherwise push the rest of it out of the
     body. Note: libxml2 collapses whitespace-only text between blocks to one character.
     """
+    return BeautifulSoup(wrap_fragment(html), "lxml")
+
+
+def wrap_fragment(html: str) -> str:
+    """The document :func:`parse_fragment` parses ``html`` as (the noise pre-check parses
+    the same text)."""
     html = _FRAME_TAGS.sub("", _clean_text(html))
-    return BeautifulSoup(f"<!DOCTYPE html><html><head></head><body>{html}</body></html>", "lxml")
+    return f"<!DOCTYPE html><html><head></head><body>{html}</body></html>"
 
 
 class _SourceOrderFormatter(HTMLFormatter):

@@ -4,11 +4,12 @@ The steps follow WordPress's ``the_content`` filters, in one place:
 
 1. ``<!--more-->`` splits off the teaser (``get_the_content`` does this first);
 2. ``<!--nextpage-->`` becomes a page-break marker;
-3. block content loses its delimiters; classic content gets ``wpautop`` paragraphs
+3. a known provider's URL alone on its line becomes its embed (``autoembed``);
+4. block content loses its delimiters; classic content gets ``wpautop`` paragraphs
    (never both: WordPress skips autop for block content);
-4. ``shortcode_unautop`` then the shortcode handlers;
-5. widget noise is removed (one HTML parse);
-6. the result is sanitised.
+5. ``shortcode_unautop`` then the shortcode handlers (in attribute values too);
+6. widget noise is removed (one HTML parse, only where a rule may match);
+7. the result is sanitised.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from wpmigrate.clean.autoembed import autoembed
 from wpmigrate.clean.autop import shortcode_unautop, wpautop
 from wpmigrate.clean.blocks import has_blocks, strip_blocks
+from wpmigrate.clean.clickable import make_clickable
 from wpmigrate.clean.noise import (
     DEFAULT_RULES,
     NoiseRule,
@@ -27,7 +30,9 @@ from wpmigrate.clean.noise import (
     parse_fragment,
     strip_noise_soup,
 )
-from wpmigrate.clean.sanitize import sanitize
+from wpmigrate.clean.noise_fast import strip_noise_fast
+from wpmigrate.clean.noise_filter import noise_filter
+from wpmigrate.clean.sanitize import flatten_deep, sanitize
 from wpmigrate.clean.shortcodes import KNOWN_TAGS, ShortcodeContext, render_shortcodes
 from wpmigrate.clean.teaser import mark_pages, split_more
 from wpmigrate.model import Attachment, Comment, Content, Post
@@ -43,6 +48,7 @@ class CleanOptions:
 
 def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, counts: Counter[str]) -> str:
     """One piece of stored content to clean HTML, counting what was done."""
+    raw = autoembed(raw, counts)
     if has_blocks(raw):
         html, _, block_counts = strip_blocks(raw)
         counts.update(block_counts)
@@ -51,13 +57,29 @@ def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, count
     html = shortcode_unautop(html, KNOWN_TAGS)
     html, shortcode_counts = render_shortcodes(html, context)
     counts.update(shortcode_counts)
-    if options.noise_rules:
-        soup = parse_fragment(html)
-        noise_counts = strip_noise_soup(soup, options.noise_rules)
-        if noise_counts:
-            counts.update(noise_counts)
-            html = fragment_html(soup)
+    if options.noise_rules and noise_filter(options.noise_rules).may_match(html):
+        html = _strip_noise(flatten_deep(html), options.noise_rules, counts)
     return sanitize(html)
+
+
+def _strip_noise(html: str, rules: tuple[NoiseRule, ...], counts: Counter[str]) -> str:
+    """The noise pass on one parse. Nesting deeper than the sanitiser keeps is flattened
+    first (bs4 is quadratic there); if bs4 still gives up, the noise is kept and counted
+    as ``noise:skipped`` rather than the post lost."""
+    fast = strip_noise_fast(html, rules)
+    if fast is not None:
+        if fast[1]:
+            counts.update(fast[1])
+        return fast[0]
+    try:
+        soup = parse_fragment(html)
+        noise_counts = strip_noise_soup(soup, rules)
+        if noise_counts:
+            html = fragment_html(soup)
+            counts.update(noise_counts)
+    except RecursionError:
+        counts["noise:skipped"] += 1
+    return html
 
 
 def clean_post(post: Post, attachments: Mapping[int, Attachment], options: CleanOptions) -> Post:
@@ -73,8 +95,8 @@ def clean_post(post: Post, attachments: Mapping[int, Attachment], options: Clean
 
 
 def _clean_comment(comment: Comment) -> Comment:
-    """WordPress runs comment text through wpautop too; the result is sanitised."""
-    return replace(comment, content_html=sanitize(wpautop(comment.content)))
+    """WordPress's ``comment_text`` filters: ``make_clickable`` then wpautop; sanitised."""
+    return replace(comment, content_html=sanitize(wpautop(make_clickable(comment.content))))
 
 
 def _code_encoded(post: Post) -> bool | None:

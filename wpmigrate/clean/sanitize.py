@@ -27,6 +27,7 @@ The output is deterministic: html5ever serialises attributes in source order.
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 from urllib.parse import urlsplit
 
 import nh3
@@ -268,7 +269,7 @@ _TAG_TOKEN = re.compile(
 
 def _max_depth(html: str) -> int:
     """Nesting depth of block containers, estimated from the tags as written."""
-    if len(_BLOCK_START.findall(html)) <= MAX_DEPTH:
+    if html.count("<") <= MAX_DEPTH or len(_BLOCK_START.findall(html)) <= MAX_DEPTH:
         return 0
     depth = deepest = 0
     for m in _TAG_TOKEN.finditer(html):
@@ -282,22 +283,55 @@ def _max_depth(html: str) -> int:
     return deepest
 
 
+class _Flattener:
+    """An lxml parser target that writes the document back, elements nested deeper than
+    MAX_DEPTH reduced to their text. Fed by events, so it sees every level (a tree that
+    libxml2 builds itself stops at about 2,000) and keeps no tree at all."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.depth = 0
+
+    def start(self, tag: str, attrib: dict) -> None:
+        self.depth += 1
+        if tag not in ("html", "head", "body") and self.depth <= MAX_DEPTH + 3:
+            attrs = "".join(f' {k}="{html_escape(v)}"' for k, v in attrib.items())
+            self.out.append(f"<{tag}{attrs}>")
+
+    def end(self, tag: str) -> None:
+        if tag not in ("html", "head", "body") and self.depth <= MAX_DEPTH + 3 and tag not in _VOID:
+            self.out.append(f"</{tag}>")
+        self.depth -= 1
+
+    def data(self, text: str) -> None:
+        self.out.append(html_escape(text, quote=False))
+
+    def comment(self, text: str) -> None:
+        self.out.append(f"<!--{text}-->")
+
+    def close(self) -> str:
+        return "".join(self.out)
+
+
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def flatten_deep(html: str) -> str:
+    """``html`` with elements nested deeper than MAX_DEPTH reduced to their text; as it was
+    when nothing is that deep (the usual case, told by counting tags)."""
+    return _flatten(html) if _max_depth(html) > MAX_DEPTH else html
+
+
 def _flatten(html: str) -> str:
-    """Keep only the text of elements nested deeper than MAX_DEPTH (lxml builds deep trees in
-    linear time). Only reached for input no editor produces."""
-    from bs4 import NavigableString  # noqa: PLC0415 - rare path
+    """Keep only the text of elements nested deeper than MAX_DEPTH. Only reached for input
+    no editor produces; linear in time and memory."""
+    from lxml import etree  # noqa: PLC0415 - rare path
 
-    from wpmigrate.clean.noise import fragment_html, parse_fragment  # noqa: PLC0415
+    from wpmigrate.clean.noise import wrap_fragment  # noqa: PLC0415
 
-    soup = parse_fragment(html)
-    stack, deep = [(soup.body, 0)], []
-    while stack:
-        el, depth = stack.pop()
-        for child in el.find_all(True, recursive=False):
-            (deep if depth >= MAX_DEPTH else stack).append((child, depth + 1))
-    for el, _ in deep:
-        el.replace_with(NavigableString(el.get_text()))
-    return fragment_html(soup)
+    parser = etree.HTMLParser(recover=True, target=_Flattener())
+    parser.feed(wrap_fragment(html))
+    return parser.close()
 
 
 # ---------------------------------------------------------------------------- API
@@ -310,8 +344,7 @@ def sanitize(html: str) -> str:
     if not isinstance(html, str) or not html:
         return ""
     html = _SURROGATE.sub("\ufffd", html)  # lone surrogates cannot cross into Rust
-    if _max_depth(html) > MAX_DEPTH:
-        html = _flatten(html)
+    html = flatten_deep(html)
     html, markers = _protect_markers(html)
     out = _CLEANER.clean(html)
     return _restore_markers(_fix_iframes(out), markers)

@@ -1,0 +1,47 @@
+"""The lxml noise pass against the bs4 one: the same removals, counted the same, and the
+same clean HTML once sanitised (the pipeline always sanitises after the noise pass)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wpmigrate.clean.noise import DEFAULT_RULES, NoiseRule, fragment_html, parse_fragment, strip_noise_soup
+from wpmigrate.clean.noise_fast import strip_noise_fast
+from wpmigrate.clean.sanitize import sanitize
+from tests.test_noise_filter import _PIECES
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seed-noise"
+
+
+def _both(html: str, rules=DEFAULT_RULES) -> tuple[tuple[str, dict], tuple[str, dict]]:
+    soup = parse_fragment(html)
+    counts = strip_noise_soup(soup, rules)
+    slow = (sanitize(fragment_html(soup) if counts else html), dict(counts))
+    fast_html, fast_counts = strip_noise_fast(html, rules)
+    return slow, (sanitize(fast_html), dict(fast_counts))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.glob("*.html")))
+def test_seed_fixtures_agree(name: str) -> None:
+    slow, fast = _both((SEEDS / name).read_text())
+    assert fast == slow
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([*_PIECES, "<pre>", "</pre>", "  \n\n ", "<ul>", "</ul>", "<textarea>", "</textarea>",
+                                 "<p>Loading...</p>", "<b>Share this:</b>", "x<br>y", '<img src="Łódź.png" alt="">']),
+                max_size=16))  # fmt: skip
+def test_random_documents_agree(pieces: list[str]) -> None:
+    slow, fast = _both("".join(pieces))
+    assert fast == slow
+
+
+def test_rules_it_cannot_do_exactly_go_to_bs4() -> None:
+    assert strip_noise_fast("<p>x</p>", (NoiseRule(name="n:x", selector="div > p"),)) is None
+    assert strip_noise_fast("<p>x</p>", (NoiseRule(name="n:x", selector="p:first-child"),)) is None
+    assert strip_noise_fast("<p>x</p>", (NoiseRule(name="n:x", selector='a[rel="x"]'),)) is None  # case-blind
+    assert strip_noise_fast("<p>x</p>", DEFAULT_RULES) == ("<p>x</p>", {})
