@@ -279,3 +279,18 @@ def test_deep_nesting_and_big_input_are_fast() -> None:
 def test_lone_surrogates_and_empty_input() -> None:
     assert sanitize("<p>a\ud800b</p>") == "<p>a\ufffdb</p>"
     assert sanitize("") == ""
+
+
+@pytest.mark.parametrize("raised", [KeyboardInterrupt, ValueError])
+def test_what_the_attribute_hook_raises_is_not_swallowed(monkeypatch, raised):
+    """nh3 swallows exceptions in its attribute hook and drops the attribute; sanitize must not."""
+    from wpmigrate.clean import sanitize as module
+
+    def hook(tag, attr, value):
+        raise raised("stop")
+
+    monkeypatch.setattr(module, "_attribute_kept", hook)
+    with pytest.raises(raised):
+        module.sanitize('<p><a href="https://example.test/">link</a></p>')
+    monkeypatch.undo()
+    assert module.sanitize('<a href="https://example.test/">x</a>') == '<a href="https://example.test/">x</a>'

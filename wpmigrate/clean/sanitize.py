@@ -27,6 +27,7 @@ The output is deterministic: html5ever serialises attributes in source order.
 from __future__ import annotations
 
 import re
+import threading
 from html import escape as html_escape
 from urllib.parse import urlsplit
 
@@ -188,8 +189,30 @@ def _style(value: str) -> str | None:
     return value if not changed else ";".join(d.strip() for d in kept)
 
 
+class _Raised(threading.local):
+    """What the attribute hook raised, for :func:`sanitize` to raise again.
+
+    nh3 prints and swallows an exception raised in the hook, then drops the
+    attribute, so Ctrl-C or a bug there would silently alter the output.
+    """
+
+    error: BaseException | None = None
+
+
+_raised = _Raised()
+
+
 def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
-    """nh3's per-attribute hook: None drops the attribute."""
+    """nh3's per-attribute hook: None drops the attribute; what it raises is kept for later."""
+    try:
+        return _attribute_kept(tag, attr, value)
+    except BaseException as error:  # noqa: BLE001 - re-raised by sanitize()
+        if _raised.error is None:
+            _raised.error = error
+        return None
+
+
+def _attribute_kept(tag: str, attr: str, value: str) -> str | None:
     if attr in _URL_ATTRIBUTES:
         if not _url_ok(tag, attr, value):
             return None
@@ -347,4 +370,7 @@ def sanitize(html: str) -> str:
     html = flatten_deep(html)
     html, markers = _protect_markers(html)
     out = _CLEANER.clean(html)
+    error, _raised.error = _raised.error, None
+    if error is not None:
+        raise error
     return _restore_markers(_fix_iframes(out), markers)
