@@ -319,9 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     section = report(args, folder, batches, peers, peer_export, scratch)
-    print(section)
-    if not args.no_write:
-        bc.update_section(START, END, section)
+    bc.publish(START, END, section, write=not args.no_write)
     return 0
 
 

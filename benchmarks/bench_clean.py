@@ -44,7 +44,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_convert import SIZES, ensure_input, git_revision, lxml_version, update_section  # noqa: E402
+from bench_convert import SIZES, ensure_input, git_revision, lxml_version, publish  # noqa: E402
 
 import wpmigrate.clean.pipeline as pipeline  # noqa: E402
 from wpmigrate.errors import InputError  # noqa: E402
@@ -194,9 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         total, timer = run(exports, args.runs)
         results.append((label, size, total, timer))
     section = report(results, args.runs)
-    print(section)
-    if not args.no_write:
-        update_section(START, END, section)
+    publish(START, END, section, write=not args.no_write)
     return 0
 
 

@@ -272,9 +272,11 @@ def report(results: list[Measure], runs: int, out_dir: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_results(section: str) -> None:
-    """Replace the bench_convert section of RESULTS.md, keeping everything else."""
-    update_section(START, END, section)
+def publish(start: str, end: str, section: str, *, write: bool) -> None:
+    """Print a benchmark's section, and put it in RESULTS.md unless ``write`` is off (``--no-write``)."""
+    print(section)
+    if write:
+        update_section(start, end, section)
 
 
 def update_section(start: str, end: str, section: str) -> None:
@@ -317,9 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
     section = report(results, args.runs, out_dir)
-    print(section)
-    if not args.no_write:
-        update_results(section)
+    publish(START, END, section, write=not args.no_write)
     return 0
 
 

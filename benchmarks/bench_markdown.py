@@ -141,9 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
     section = report(results, args.runs, peer_version, out_dir)
-    print(section)
-    if not args.no_write:
-        bench.update_section(START, END, section)
+    bench.publish(START, END, section, write=not args.no_write)
     return 0
 
 

@@ -175,9 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(out, ignore_errors=True)
     section = report(path, rows, total_rows, args.runs, sizes)
-    print(section)
-    if not args.no_write:
-        bench.update_section(START, END, section)
+    bench.publish(START, END, section, write=not args.no_write)
     return 0
 
 
