@@ -85,3 +85,16 @@ def test_corpus_converts_the_same_with_workers(tmp_path, name):
     if not (CORPUS / name).exists():
         pytest.skip(f"the shared WXR corpus is not at {CORPUS}")
     _same_with_workers([str(CORPUS / name)], tmp_path, recover=True)
+
+
+def test_a_killed_worker_is_an_error_not_a_hang():
+    import os
+    import signal
+
+    def die_on_seven(n):
+        if n == 7:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return n
+
+    with pytest.raises(RuntimeError, match="worker process died"):
+        list(ordered_map(die_on_seven, range(100), 2))

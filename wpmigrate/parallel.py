@@ -21,6 +21,8 @@ import os
 import pickle
 import signal
 from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
@@ -56,27 +58,30 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator
         return
     global _function
     _function = fn
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts)
+    context = multiprocessing.get_context("fork")
+    # An executor rather than a Pool: a worker killed (out of memory, a crash)
+    # breaks it with an error, where a Pool would wait for the lost task forever.
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts)
     try:
         yield from _pipelined(pool, iter(items), jobs * WINDOW)
-        pool.close()
+    except BrokenProcessPool:
+        raise RuntimeError("a worker process died (killed, or out of memory?); run again with --jobs 1") from None
     finally:
         _function = None
-        pool.terminate()
-        pool.join()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _pipelined(pool, items: Iterator[T], window: int) -> Iterator[R]:
-    pending: deque = deque()
+def _pipelined(pool: ProcessPoolExecutor, items: Iterator[T], window: int) -> Iterator[R]:
+    pending: deque[Future] = deque()
     while True:
         while len(pending) < window:
             chunk = list(islice(items, CHUNK))
             if not chunk:
                 break
-            pending.append(pool.apply_async(_run_chunk, (chunk,)))
+            pending.append(pool.submit(_run_chunk, chunk))
         if not pending:
             return
-        yield from pending.popleft().get()
+        yield from pending.popleft().result()
 
 
 def _ignore_interrupts() -> None:
