@@ -98,3 +98,15 @@ def test_a_killed_worker_is_an_error_not_a_hang():
 
     with pytest.raises(RuntimeError, match="worker process died"):
         list(ordered_map(die_on_seven, range(100), 2))
+
+
+def test_workers_by_default_only_for_large_exports(tmp_path):
+    from wpmigrate.convert import PARALLEL_MIN_BYTES, worker_count
+    from wpmigrate.parallel import available_cores
+
+    large = tmp_path / "large.xml"
+    large.write_bytes(b" " * PARALLEL_MIN_BYTES)
+    assert worker_count(None, [str(SAMPLE)]) == 1
+    assert worker_count(None, [str(SAMPLE), str(large)]) == available_cores()
+    assert worker_count(None, ["-"]) == available_cores()  # standard input: size unknown
+    assert worker_count(3, [str(SAMPLE)]) == 3 and worker_count(0, [str(large)]) == 1

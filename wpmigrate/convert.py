@@ -103,7 +103,7 @@ def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics
     else:
         export, finish = read(inputs, recover=options.recover, diagnostics=diagnostics), None
     counts: Counter[str] = Counter()
-    prepare = fmt.make_prepare(export, **options.format_options) if fmt.make_prepare else fmt.prepare
+    prepare = fmt.make_prepare(export, **options.format_options) if fmt.make_prepare else None
     work = PostWork(finish, transforms(options, export), prepare)
     done = ordered_map(work, export.posts, jobs)
     notes = fmt.write(export, _counted(done, counts, diagnostics), output, force=options.force,
@@ -124,9 +124,7 @@ def _input_bytes(inputs: list[str]) -> int:
     for name in inputs:
         if name == "-":
             return PARALLEL_MIN_BYTES
-        if os.path.isdir(name):
-            total += sum(entry.stat().st_size for entry in os.scandir(name) if entry.is_file())
-        elif os.path.exists(name):
+        if os.path.isfile(name):  # anything else, the reader refuses with its own message
             total += os.path.getsize(name)
     return total
 

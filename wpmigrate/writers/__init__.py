@@ -17,8 +17,7 @@ from wpmigrate.writers.sqlite import write_sqlite
 #: ``write(export, posts, path, force=..., **format options)``; path "-" is stdout.
 #: It may return lines to show the user (what was written or skipped).
 WriteFunction = Callable[..., list[str] | None]
-#: ``make_prepare(export, **format options)`` -> the per-post ``prepare`` of a
-#: format whose per-post work depends on the export and its options (Markdown).
+#: ``make_prepare(export, **format options)`` -> the format's per-post function.
 PrepareFactory = Callable[..., Callable[[Post], Any]]
 
 
@@ -31,14 +30,17 @@ class Format:
     #: Whether "-" (standard output) is a valid target.
     streams: bool = True
     description: str = ""
-    #: The per-post part of writing (encoding, rendering), run where the
-    #: transforms run, on worker processes; ``write`` receives its results.
-    #: None: ``write`` receives the posts.
-    prepare: Callable[[Post], Any] | None = None
-    #: Builds ``prepare`` from the export and the format options, used instead of it.
+    #: Builds the per-post part of writing (encoding, rendering) from the export
+    #: and the format options; it runs where the transforms run, on worker
+    #: processes, and ``write`` receives its results. None: ``write`` receives the posts.
     make_prepare: PrepareFactory | None = None
     #: ``check(path, force)`` before any work; None: the file check of ``output.check_writable``.
     check: Callable[[str, bool], None] | None = None
+
+
+def per_post(prepare: Callable[[Post], Any]) -> PrepareFactory:
+    """The factory of a per-post function that needs neither the export nor options."""
+    return lambda export, **options: prepare
 
 
 def stream_writer(write: Callable[[Export, Iterable[Post], BinaryIO], None]) -> WriteFunction:
@@ -53,9 +55,9 @@ def stream_writer(write: Callable[[Export, Iterable[Post], BinaryIO], None]) -> 
 
 FORMATS: dict[str, Format] = {
     "json": Format("json", ".json", stream_writer(write_json), description="one JSON document (default)",
-                   prepare=post_json),
+                   make_prepare=per_post(post_json)),
     "ndjson": Format("ndjson", ".ndjson", stream_writer(write_ndjson), description="one JSON object per line",
-                     prepare=post_ndjson),
+                     make_prepare=per_post(post_ndjson)),
     "sql": Format("sql", ".sql", write_sql_file, description="an SQL script (--dialect sqlite|postgresql|mysql)"),
     "sqlite": Format("sqlite", ".db", write_sqlite, streams=False, description="a SQLite database with full-text search"),
     "markdown": Format("markdown", "", markdown.write_markdown, streams=False, make_prepare=markdown.prepare,
