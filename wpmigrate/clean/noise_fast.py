@@ -191,7 +191,8 @@ def _serialize(body: etree._Element) -> str:
         if node is body:
             continue
         if event == "start":
-            attrs = "".join(f' {k}="{escape(v)}"' for k, v in node.items())
+            # Multi-valued attributes (class, rel ...) as bs4 re-joins them: one space between tokens.
+            attrs = "".join(f' {k}="{escape(_attr(node, k) or "")}"' for k in node.keys())
             out.append(f"<{node.tag}{attrs}>")
             if node.text:
                 out.append(node.text if node.tag in _RAW else escape(node.text, quote=False))
