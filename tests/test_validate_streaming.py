@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from wpmigrate.readers import prescan
+from wpmigrate.readers import runs
 from wpmigrate.validate import inputs, validate
 
 _HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
@@ -47,7 +47,7 @@ def _peak(path: str) -> tuple[int, object]:
 def test_memory_does_not_grow_with_the_items(tmp_path, monkeypatch):
     # Byte-level passes read 1-4 MiB at a time: less here, so that the files of this
     # test are many chunks long and what remains is what could grow with the items.
-    monkeypatch.setattr(prescan, "CHUNK", 64 << 10)
+    monkeypatch.setattr(runs, "RUN_BYTES", 64 << 10)
     monkeypatch.setattr(inputs, "CHUNK", 64 << 10)
     small, report = _peak(_export(tmp_path / "small.xml", 200))
     assert report.items == 200 and report.findings.errors + report.findings.warnings == 0

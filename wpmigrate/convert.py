@@ -13,9 +13,9 @@ from wpmigrate.clean.pipeline import CleanOptions, clean_transform, noise_rules
 from wpmigrate.diagnostics import Diagnostic, Diagnostics
 from wpmigrate.model import Export, Post
 from wpmigrate.output import check_writable
-from wpmigrate.parallel import available_cores, ordered_map
+from wpmigrate.parallel import available_cores
 from wpmigrate.pii import DEFAULT_SALT, pii_transform
-from wpmigrate.readers.wxr import ItemFinisher, UnparsedItem, read, read_deferred
+from wpmigrate.readers.wxr import ItemFinisher, Unit, read_runs
 from wpmigrate.writers import get_format
 
 Transform = Callable[[Post], Post]
@@ -98,14 +98,12 @@ def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics
     (fmt.check or check_writable)(output, options.force)
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     jobs = worker_count(options.jobs, inputs)
-    if jobs > 1:  # the workers parse the items too
-        export, finish = read_deferred(inputs, recover=options.recover, diagnostics=diagnostics)
-    else:
-        export, finish = read(inputs, recover=options.recover, diagnostics=diagnostics), None
+    reader = read_runs(inputs, recover=options.recover, diagnostics=diagnostics, jobs=jobs)
+    export = reader.export
     counts: Counter[str] = Counter()
     prepare = fmt.make_prepare(export, **options.format_options) if fmt.make_prepare else None
-    work = PostWork(finish, transforms(options, export), prepare)
-    done = ordered_map(work, export.posts, jobs)
+    work = PostWork(reader.finish, transforms(options, export), prepare)
+    done = reader.results(work, jobs)
     notes = fmt.write(export, _counted(done, counts, diagnostics), output, force=options.force,
                       **options.format_options)
     return ConvertResult(output, counts, len(export.authors), diagnostics, list(notes or ()))
@@ -142,14 +140,18 @@ class Done:
 
 @dataclass(frozen=True)
 class PostWork:
-    """The per-post work: parsing a deferred item, the transforms in order, the format's ``prepare``."""
+    """The per-post work on a reader's unit: parsing it, the transforms in order, the format's ``prepare``."""
 
-    finish: ItemFinisher | None
+    finish: ItemFinisher
     steps: list[Transform]
     prepare: Callable[[Post], Any] | None
 
-    def __call__(self, item: Post | UnparsedItem) -> Done:
-        post, found = self.finish(item) if self.finish is not None else (item, [])
+    def __call__(self, unit: Unit) -> list[Done] | None:
+        """The unit's posts, done; None when the reader must stream the unit instead."""
+        posts = self.finish(unit)
+        return None if posts is None else [self._one(post, found) for post, found in posts]
+
+    def _one(self, post: Post, found: list[Diagnostic]) -> Done:
         for step in self.steps:
             post = step(post)
         payload = self.prepare(post) if self.prepare is not None else post

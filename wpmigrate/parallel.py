@@ -51,8 +51,11 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
-    """``fn`` over ``items`` on ``jobs`` processes, results in input order."""
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, chunk: int = CHUNK) -> Iterator[R]:
+    """``fn`` over ``items`` on ``jobs`` processes, results in input order.
+
+    Items go to the workers ``chunk`` at a time: 1 for items that are large units of work.
+    """
     if jobs <= 1 or not can_fork():
         yield from map(fn, items)
         return
@@ -63,7 +66,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator
     # breaks it with an error, where a Pool would wait for the lost task forever.
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts)
     try:
-        yield from _pipelined(pool, iter(items), jobs * WINDOW)
+        yield from _pipelined(pool, iter(items), jobs * WINDOW, chunk)
     except BrokenProcessPool:
         raise RuntimeError("a worker process died (killed, or out of memory?); run again with --jobs 1") from None
     finally:
@@ -71,11 +74,11 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _pipelined(pool: ProcessPoolExecutor, items: Iterator[T], window: int) -> Iterator[R]:
+def _pipelined(pool: ProcessPoolExecutor, items: Iterator[T], window: int, size: int) -> Iterator[R]:
     pending: deque[Future] = deque()
     while True:
         while len(pending) < window:
-            chunk = list(islice(items, CHUNK))
+            chunk = list(islice(items, size))
             if not chunk:
                 break
             pending.append(pool.submit(_run_chunk, chunk))

@@ -17,7 +17,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from wpmigrate.errors import InputError
@@ -34,6 +34,8 @@ class Source:
 
     name: str
     opener: Callable[[], BinaryIO]
+    #: The file the bytes are read from as they are, when there is one (not compressed).
+    path: str | None = None
 
     @contextmanager
     def open(self) -> Iterator[BinaryIO]:
@@ -76,7 +78,7 @@ def _from_path(path: str) -> list[Source]:
         return [Source(path, lambda: gzip.open(path, "rb"))]
     if magic == ZIP_MAGIC:
         return _zip_members(path)
-    return [Source(path, lambda: open(path, "rb"))]
+    return [Source(path, lambda: open(path, "rb"), path)]
 
 
 def _zip_members(path: str) -> list[Source]:
@@ -122,7 +124,7 @@ def _from_stdin(stdin: BinaryIO) -> list[Source]:
     with spool:
         shutil.copyfileobj(stdin, spool, 1024 * 1024)
     atexit.register(_remove_quietly, spool.name)
-    return [Source("<stdin>", s.opener) for s in _from_path(spool.name)]
+    return [replace(s, name="<stdin>") for s in _from_path(spool.name)]
 
 
 def _remove_quietly(path: str) -> None:

@@ -6,30 +6,38 @@ the quirks WordPress is known to write; items already yielded are skipped, so
 the consumer sees each item once. Damage no repair can fix stops the read
 with :class:`MalformedInputError`, or, with ``recover=True``, hands over to
 the salvager, which keeps every item that is complete on its own.
+
+:func:`read_runs` is the converter's way in: documents are cut into runs of
+items that the caller's worker processes parse (runs.py), and streamed as
+above only from the first run libxml2 refuses.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import TypeVar, Union
 
 from lxml import etree
 
 from wpmigrate.diagnostics import Diagnostic, Diagnostics
 from wpmigrate.errors import MalformedInputError
 from wpmigrate.model import Author, Export, Post, Site, Term
+from wpmigrate.parallel import ordered_map
 from wpmigrate.readers import elements
 from wpmigrate.readers.elements import HEADER_TERMS, WP, ItemContext, ItemParser, ItemPosition, children, classify
 from wpmigrate.readers.prescan import PrescanIndex, prescan
 from wpmigrate.readers.repair import RepairingStream
+from wpmigrate.readers.runs import ItemRun, RunParser, split_runs, start_tags
 from wpmigrate.readers.salvage import salvage_header, salvage_items
 from wpmigrate.readers.sniff import Head, sniff
 from wpmigrate.readers.sources import Source, expand_inputs
 
 _UNDECLARED = re.compile(r"Namespace prefix (\S+) (?:on|for) ")
 _MAX_ATTEMPTS = 12
+R = TypeVar("R")
 
 
 @dataclass
@@ -53,11 +61,16 @@ class UnparsedItem:
     line: int
 
 
-class ItemFinisher:
-    """Turns an :class:`UnparsedItem` into its :class:`Post`, anywhere (a worker process).
+#: What the reader hands out for the caller's workers to finish (:class:`ItemFinisher`).
+Unit = Union[ItemRun, UnparsedItem, Post]
 
-    Returns the post and the diagnostics its parsing found, for the caller to
-    add to its own sink in order; a :class:`Post` passes through unchanged.
+
+class ItemFinisher:
+    """Turns a :class:`Unit` into its posts, anywhere (a worker process).
+
+    Returns each post with the diagnostics its parsing found, for the caller
+    to add to its own sink in order; a :class:`Post` passes through unchanged.
+    None means libxml2 refused an :class:`ItemRun` on its own (see runs.py).
     """
 
     _parser = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, load_dtd=False)
@@ -67,17 +80,39 @@ class ItemFinisher:
 
     def __init__(self, contexts: list[ItemContext]) -> None:
         self.contexts = contexts
+        self.runs = RunParser(contexts)
 
-    def __call__(self, item: Post | UnparsedItem) -> tuple[Post, list[Diagnostic]]:
-        if isinstance(item, Post):
-            return item, []
+    def __call__(self, unit: Unit) -> list[tuple[Post, list[Diagnostic]]] | None:
+        if isinstance(unit, ItemRun):
+            return self.runs(unit)
+        if isinstance(unit, Post):
+            return [(unit, [])]
         found = Diagnostics()
-        context = replace(self.contexts[item.document], diagnostics=found, position=None, line_offset=item.line - 1)
+        context = replace(self.contexts[unit.document], diagnostics=found, position=None, line_offset=unit.line - 1)
         try:
-            element = etree.fromstring(item.xml, self._parser)
+            element = etree.fromstring(unit.xml, self._parser)
         except etree.XMLSyntaxError:
-            element = etree.fromstring(item.xml, self._lenient)
-        return ItemParser(context).parse(element), list(found)
+            element = etree.fromstring(unit.xml, self._lenient)
+        return [(ItemParser(context).parse(element), list(found))]
+
+
+class RunReader:
+    """An export whose items the caller's workers read, a run at a time (:func:`read_runs`)."""
+
+    def __init__(self, export: Export, documents: list[_Document], finish: ItemFinisher) -> None:
+        #: The site, authors and terms; its ``posts`` is empty: see :meth:`results`.
+        self.export = export
+        self.finish = finish
+        self._documents = documents
+
+    def results(self, work: Callable[[Unit], list[R] | None], jobs: int) -> Iterator[R]:
+        """``work`` over every unit of the export on ``jobs`` processes, flattened, in order.
+
+        ``work`` finishes a unit with :attr:`finish` and answers None when it
+        does: the document is then streamed item by item from that run on.
+        """
+        for document in self._documents:
+            yield from document.results(work, jobs)
 
 
 def read(
@@ -92,36 +127,41 @@ def read(
     The header of every part is read now; ``Export.posts`` streams the items.
     ``position``, when given, is kept up to date with where the item being read starts.
     """
-    export, _ = _open(inputs, recover, diagnostics, position, defer=False)
+    export, _, _ = _open(inputs, recover, diagnostics, position, defer=False)
     return export
 
 
-def read_deferred(
-    inputs: list[str] | list[Source], *, recover: bool = False, diagnostics: Diagnostics | None = None
-) -> tuple[Export, ItemFinisher]:
-    """:func:`read`, but ``Export.posts`` yields :class:`UnparsedItem` where it can.
+def read_runs(
+    inputs: list[str] | list[Source], *, recover: bool = False, diagnostics: Diagnostics | None = None, jobs: int = 1
+) -> RunReader:
+    """:func:`read` for a converter with ``jobs`` processes: the items come as work units.
 
-    Parsing an item into the model costs several times what finding it does;
-    deferring it lets the caller spread that work over processes with the
-    returned :class:`ItemFinisher`. Items salvaged from a damaged file still
-    arrive as posts.
+    Parsing items into the model costs many times what finding them does, so
+    the documents are cut into runs of items that parse on their own
+    (runs.py), for the caller to finish on several cores. Where a run does not
+    parse, the rest of its document is streamed as :func:`read` does it, with
+    repairs and ``recover``; items then come as :class:`UnparsedItem` for the
+    workers to parse (or as posts when salvaged, or when ``jobs`` is 1).
     """
-    return _open(inputs, recover, diagnostics, None, defer=True)
+    export, finish, documents = _open(inputs, recover, diagnostics, None, defer=jobs > 1, jobs=jobs)
+    for document in documents:
+        document.prefix = start_tags(document.source)
+    return RunReader(export, documents, finish)
 
 
-def _open(inputs, recover, diagnostics, position, *, defer: bool) -> tuple[Export, ItemFinisher]:
+def _open(inputs, recover, diagnostics, position, *, defer: bool, jobs: int = 1):
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     sources = [s for s in inputs if isinstance(s, Source)] or expand_inputs(list(inputs))  # type: ignore[arg-type]
-    documents = [_Document(source, sniff(source), recover, diagnostics) for source in sources]
+    documents = [_Document(number, source, sniff(source), recover, diagnostics) for number, source in enumerate(sources)]
     headers = [document.header() for document in documents]
-    index = prescan(sources)
+    index = prescan(sources, jobs)
     site, authors, terms = _merge(headers, index, diagnostics)
     urls = index.urls()
-    for number, document in enumerate(documents):
+    for document in documents:
         document.context = ItemContext(document.source.name, site.base_blog_url or site.link, urls, diagnostics, position)
-        document.defer_as = number if defer else None
+        document.defer = defer
     export = Export(site=site, authors=authors, terms=terms, posts=_chain(documents), attachments=index.attachments)
-    return export, ItemFinisher([document.context for document in documents])
+    return export, ItemFinisher([document.context for document in documents]), documents
 
 
 def _chain(documents: list[_Document]) -> Iterator[Post]:
@@ -152,14 +192,17 @@ def _merge(headers: list[Header], index: PrescanIndex, diagnostics: Diagnostics)
 class _Document:
     """One XML document of an export, parsed with repairs and retries as needed."""
 
-    def __init__(self, source: Source, head: Head, recover: bool, diagnostics: Diagnostics) -> None:
+    def __init__(self, number: int, source: Source, head: Head, recover: bool, diagnostics: Diagnostics) -> None:
+        self.number = number
         self.source = source
         self.head = head
         self.recover = recover
         self.diagnostics = diagnostics
         self.context: ItemContext | None = None
-        #: This document's number when items are deferred (:class:`UnparsedItem`), else None.
-        self.defer_as: int | None = None
+        #: Items are yielded as :class:`UnparsedItem`, for a worker to parse.
+        self.defer = False
+        #: The start tags that let the document be cut into runs; None: it is not cut.
+        self.prefix: bytes | None = None
         self._repair: dict[str, int] | None = None  # None: parse strictly
 
     # -- parsing with retries
@@ -249,10 +292,27 @@ class _Document:
 
     # -- items
 
-    def items(self) -> Iterator[Post]:
+    def results(self, work: Callable[[Unit], list[R] | None], jobs: int) -> Iterator[R]:
+        """See :meth:`RunReader.results`."""
+        done = 0
+        if self.prefix is not None:
+            runs = ordered_map(work, split_runs(self.source, self.number, self.prefix), jobs, chunk=1)
+            for result in runs:
+                if result is None:
+                    runs.close()
+                    break
+                done += len(result)
+                yield from result
+            else:
+                return
+        for result in ordered_map(work, self.items(skip=done), jobs):
+            yield from result  # type: ignore[misc]
+
+    def items(self, skip: int = 0) -> Iterator[Post]:
+        """The document's items, streamed; the first ``skip`` were read already."""
         assert self.context is not None
         parser = ItemParser(self.context)
-        done = 0  # items yielded so far
+        done = skip  # items yielded so far
         last_line = 0
         while True:
             seen = 0
@@ -269,6 +329,7 @@ class _Document:
                             _release(element)
                             yield post
                         else:
+                            last_line = element.sourceline or last_line
                             _release(element)
                 self._report_repairs(stream)
                 return
@@ -290,11 +351,11 @@ class _Document:
                 return
 
     def _item(self, parser: ItemParser, element: etree._Element) -> Post | UnparsedItem:
-        if self.defer_as is None:
+        if not self.defer:
             return parser.parse(element)
         # UTF-8 rather than ASCII with character references: a third faster, and smaller to send.
         xml = etree.tostring(element, encoding="utf-8", xml_declaration=False, with_tail=False)
-        return UnparsedItem(xml, self.defer_as, element.sourceline or 1)  # type: ignore[return-value]
+        return UnparsedItem(xml, self.number, element.sourceline or 1)  # type: ignore[return-value]
 
     def _report_repairs(self, stream) -> None:
         if isinstance(stream, RepairingStream):
