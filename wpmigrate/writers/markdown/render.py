@@ -127,7 +127,18 @@ def skip_reason(post: Post, settings: Settings) -> str | None:
 
 
 def render(post: Post, settings: Settings) -> RenderedPost | Skipped:
-    """One post as Markdown with its front matter, comments and media; or why it is skipped."""
+    """One post as Markdown with its front matter, comments and media; or why it is skipped.
+
+    An error here is a bug; it leaves with a note naming the post (shown by the CLI).
+    """
+    try:
+        return _render(post, settings)
+    except Exception as exc:
+        exc.add_note(f"while writing {post.type} {post.id} ({post.slug or post.title!r}) as Markdown")
+        raise
+
+
+def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     reason = skip_reason(post, settings)
     if reason is not None:
         return Skipped(post.id, post.type, reason, post.path, post.parent, post.attachment_url)
