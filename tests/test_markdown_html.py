@@ -73,3 +73,53 @@ def test_media_urls_are_collected_and_mapped():
 ])
 def test_is_media_url(url, media):
     assert is_media_url(url) is media
+
+
+FIGURE = '<figure><img src="https://x.test/a.jpg" alt="A cat"><figcaption>The cat</figcaption></figure>'
+
+
+@pytest.fixture
+def broken_callback(monkeypatch):
+    """Make our ``visit_figcaption`` callback raise ``error`` (visitor classes are rebuilt)."""
+    from wpmigrate.writers.markdown import convert_html
+
+    def install(error: BaseException):
+        def visit_figcaption(self, ctx, text):
+            raise error
+
+        monkeypatch.setattr(convert_html._Visitor, "visit_figcaption", visit_figcaption)
+        monkeypatch.setattr(convert_html, "_VISITOR_CLASSES", {})
+
+    return install
+
+
+def test_a_callback_that_raises_is_an_error_not_a_silent_fallback(broken_callback):
+    broken_callback(KeyError("caption"))
+    with pytest.raises(RuntimeError, match="visit_figcaption raised KeyError") as raised:
+        md(FIGURE)
+    assert type(raised.value).__name__ == "CallbackError" and isinstance(raised.value.__cause__, KeyError)
+    assert md("<p>No figure here</p>") == "No figure here\n", "posts without the callback still convert"
+
+
+def test_ctrl_c_in_a_callback_propagates(broken_callback):
+    broken_callback(KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        md(FIGURE)
+
+
+def test_the_cli_names_the_post_whose_conversion_failed(broken_callback, run_cli, tmp_path):
+    from click.testing import CliRunner
+
+    from tests.conftest import SAMPLE
+    from wpmigrate.cli import cli
+
+    sample = SAMPLE.read_text(encoding="utf-8").replace(
+        "The proposed treaty", '<figure><img src="https://x.test/a.jpg" alt=""><figcaption>C</figcaption>'
+        "</figure>\n\nThe proposed treaty", 1)
+    assert "<figcaption>" in sample
+    source = tmp_path / "in.xml"
+    source.write_text(sample, encoding="utf-8")
+    broken_callback(ValueError("bug"))
+    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "markdown", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 70, result.output
+    assert "internal error (a bug) while writing post 2002 (" in result.stderr, result.stderr

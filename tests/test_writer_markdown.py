@@ -356,3 +356,47 @@ def test_more_marker_divides_the_summary(tmp_path, profile):
     assert body.split("<!--more-->") == ["\nTeaser paragraph.\n\n", "\n\nThe rest of the post.\n\nAnd more.\n"]
     assert front.get("excerpt_separator") == ("<!--more-->" if profile == "jekyll" else None)
     assert "<!--more-->" not in next(folder.glob("*without.md")).read_text()
+
+
+def test_description_falls_back_to_a_plain_summary_of_the_first_paragraph(tmp_path):
+    words = "Word " * 50
+    posts = [
+        Post(id=1, slug="a", content=Content(html=(
+            '<figure><img src="https://x.test/a.jpg" alt=""></figure><p> </p>'
+            '<p>Tom &amp; <em>Jerry</em>&nbsp;went to<br>the <a href="https://x.test/">park</a>.</p><p>Then home.</p>'))),
+        Post(id=2, slug="b", content=Content(html=f"<p>{words}</p>")),
+        Post(id=3, slug="c", excerpt="The excerpt wins", content=Content(html="<p>Body</p>")),
+        Post(id=4, slug="d", content=Content(html='<p><img src="https://x.test/b.jpg" alt=""></p>')),
+    ]
+    for profile, folder in (("astro", "src/content/blog"), ("eleventy", "posts")):
+        out, _ = _write(tmp_path / profile, posts, profile=profile)
+        front = {name: split(out / folder / f"{name}.md")[0] for name in "abcd"}
+        assert front["a"]["description"] == "Tom & Jerry went to the park."
+        cut = front["b"]["description"]
+        assert len(cut) <= 160 and cut.endswith("Word…") and words.startswith(cut[:-1]), cut
+        assert front["c"]["description"] == "The excerpt wins"
+        assert "description" not in front["d"], "no text, no description"
+    # Hugo and Jekyll make their own summaries (a front-matter one would override them and
+    # <!--more-->); plain's `excerpt` is WordPress's excerpt only.
+    for profile, folder, key in (("hugo", "content/posts", "summary"), ("jekyll", "_posts", "excerpt"),
+                                 ("plain", "posts", "excerpt")):
+        out, _ = _write(tmp_path / profile, posts, profile=profile)
+        assert key not in split(out / folder / "a.md")[0]
+        assert split(out / folder / "c.md")[0][key] == "The excerpt wins"
+
+
+def test_astro_front_matter_fits_the_blog_template_schema(run_cli, tmp_path):
+    """Astro's blog starter: title and description strings, pubDate a date, updatedDate and
+    heroImage optional."""
+    import datetime as dt
+
+    out = tmp_path / "astro"
+    assert run_cli("convert", SAMPLE, "--to", "markdown", "-o", out, "--profile", "astro").exit_code == 0
+    files = sorted((out / "src" / "content" / "blog").glob("*.md"))
+    assert files
+    for path in files:
+        front, _ = split(path)
+        assert isinstance(front["title"], str) and isinstance(front["pubDate"], dt.datetime), path.name
+        assert isinstance(front.get("description"), str) and front["description"], path.name
+        assert isinstance(front.get("updatedDate", front["pubDate"]), dt.datetime)
+        assert isinstance(front.get("heroImage", ""), str)

@@ -334,12 +334,13 @@ def _run(ctx: click.Context, action: Callable[[], None], diagnostics: Diagnostic
     except MemoryError:
         click.echo("wpmigrate: error: out of memory", err=True)
         ctx.exit(EXIT_INPUT)
-    except Exception:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
         if ctx.obj.get("debug"):
             traceback.print_exc()
         else:
+            where = "".join(f" {note}" for note in getattr(error, "__notes__", ()))
             click.echo(
-                "wpmigrate: internal error (a bug): run again with --debug for details and report it",
+                f"wpmigrate: internal error (a bug){where}: run again with --debug for details and report it",
                 err=True,
             )
         ctx.exit(EXIT_INTERNAL)

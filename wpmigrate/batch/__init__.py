@@ -16,7 +16,7 @@ from wpmigrate.batch.plan import CONVERT, SKIP, Task, make_plan
 from wpmigrate.batch.progress import LineDisplay, LiveDisplay
 from wpmigrate.batch.report import build_report, site_entry, write_report
 from wpmigrate.batch.runner import Job, Outcome, run_jobs
-from wpmigrate.batch.state import State, hash_options, locked, remove_stale
+from wpmigrate.batch.state import REPORT_NAME, State, hash_options, locked, remove_stale
 from wpmigrate.batch.worker import STAGING_PREFIX, convert_site, failed
 from wpmigrate.convert import ConvertOptions
 from wpmigrate.errors import OutputError, UsageError
@@ -72,14 +72,15 @@ class _Run:
         self.display = display
         self.state = State(options.outdir)
         self.options_hash = hash_options(options.convert)
+        self.start = time.monotonic()
         self.entries: dict[str, dict[str, Any]] = {
             task.site.name: site_entry(task, task.entry, skipped=task.action == SKIP)
             for task in tasks if task.action != CONVERT
         }
 
     def run(self) -> dict[str, Any]:
-        start = time.monotonic()
         todo = sorted((t for t in self.tasks.values() if t.action == CONVERT), key=lambda t: -t.site.size)
+        self._report(running=True)  # from now on, a kill leaves a report that says so
         self._claim(todo)
         skipped = sum(entry["skipped"] for entry in self.entries.values())
         jobs = [Job(t.site.name, (t.site.inputs, t.output, self.options.convert)) for t in todo]
@@ -95,9 +96,16 @@ class _Run:
         finally:
             self.display.close()
             remove_stale(self.options.outdir, STAGING_PREFIX)  # what killed workers left
+        report = self._report(running=False)
+        report["path"] = os.path.join(self.options.outdir, REPORT_NAME)
+        return report
+
+    def _report(self, running: bool) -> dict[str, Any]:
+        """Write ``OUTDIR/report.json`` (atomically) as things stand, and return it."""
         not_run = [name for name in self.tasks if name not in self.entries]
-        report = build_report(list(self.entries.values()), self._settings(), time.monotonic() - start, not_run)
-        report["path"] = write_report(self.options.outdir, report)
+        report = build_report(list(self.entries.values()), self._settings(), time.monotonic() - self.start,
+                              not_run, running=running)
+        write_report(self.options.outdir, report)
         return report
 
     def _claim(self, todo: list[Task]) -> None:
@@ -112,6 +120,7 @@ class _Run:
         result = outcome.result if outcome.failure is None else _lost(outcome)
         entry = site_entry(task, result, skipped=False)
         self.entries[job.key] = entry
+        self._report(running=True)  # before the state: what the state vouches for, the report lists
         ok = entry["status"] != "failed"
         self.state.record(task.key, task.inputs_hash if ok else None, self.options_hash, entry)
         self.state.save()

@@ -39,7 +39,13 @@ def site_entry(task: Task, entry: dict[str, Any], skipped: bool) -> dict[str, An
 
 
 def build_report(entries: list[dict[str, Any]], settings: dict[str, Any], seconds: float,
-                 not_run: list[str]) -> dict[str, Any]:
+                 not_run: list[str], running: bool = False) -> dict[str, Any]:
+    """The report; ``running`` for the one rewritten as sites finish, which a killed run leaves.
+
+    ``status`` is ``running`` (the run had not ended when this was written), ``interrupted``
+    (Ctrl-C: ``not_run`` lists what was left) or ``finished``. ``interrupted`` is true unless
+    the run ended with every site done, so a report left by a killed run never reads as complete.
+    """
     statuses = Counter(entry["status"] for entry in entries)
     converted = [entry for entry in entries if not entry["skipped"]]
     totals = {
@@ -53,8 +59,9 @@ def build_report(entries: list[dict[str, Any]], settings: dict[str, Any], second
     }
     return {
         "wpmigrate": {"version": __version__, "report": REPORT_VERSION},
+        "status": "running" if running else ("interrupted" if not_run else "finished"),
         "settings": settings,
-        "interrupted": bool(not_run),
+        "interrupted": running or bool(not_run),
         "seconds": round(seconds, 3),
         "totals": totals,
         "sites": sorted(entries, key=lambda entry: entry["name"]),

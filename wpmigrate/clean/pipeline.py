@@ -6,7 +6,8 @@ The steps follow WordPress's ``the_content`` filters, in one place:
 2. ``<!--nextpage-->`` becomes a page-break marker;
 3. a known provider's URL alone on its line becomes its embed (``autoembed``);
 4. block content loses its delimiters; classic content gets ``wpautop`` paragraphs
-   (never both: WordPress skips autop for block content);
+   (never both: WordPress skips autop for block content); the footnotes block first
+   gets the list WordPress renders from the post's meta;
 5. ``shortcode_unautop`` then the shortcode handlers (in attribute values too);
 6. widget noise is removed (one HTML parse, only where a rule may match);
 7. the result is sanitised.
@@ -22,6 +23,7 @@ from wpmigrate.clean.autoembed import autoembed
 from wpmigrate.clean.autop import shortcode_unautop, wpautop
 from wpmigrate.clean.blocks import has_blocks, strip_blocks
 from wpmigrate.clean.clickable import make_clickable
+from wpmigrate.clean.footnotes import render_footnotes
 from wpmigrate.clean.noise import (
     DEFAULT_RULES,
     NoiseRule,
@@ -87,7 +89,7 @@ def clean_post(post: Post, attachments: Mapping[int, Attachment], options: Clean
     context = ShortcodeContext(post_id=post.id, attachments=attachments, unknown=options.unknown_shortcodes,
                                code_encoded=_code_encoded(post))
     counts: Counter[str] = Counter()
-    teaser_raw, full_raw, _ = split_more(post.content.raw)
+    teaser_raw, full_raw, _ = split_more(render_footnotes(post.content.raw, post, counts))
     html = clean_html(mark_pages(full_raw), context, options, counts)
     teaser = clean_html(mark_pages(teaser_raw), context, options, Counter()) if teaser_raw is not None else None
     content = Content(raw=post.content.raw, html=html, teaser=teaser, diagnostics=dict(sorted(counts.items())))

@@ -15,6 +15,13 @@ visitor handles, so the customisations cost little:
 
 Galleries (a ``figure.gallery`` of images), code blocks with their language,
 tables and nested lists are what the converter does already.
+
+html-to-markdown's Python bridge drops an exception raised in a callback (and
+a result it cannot read) and carries on as if the callback had said
+"continue": a bug of ours would silently give the converter's default Markdown.
+So every callback is guarded: an exception is kept, the converter is told to
+stop, and :func:`to_markdown` raises :class:`CallbackError` (Ctrl-C and other
+non-``Exception`` errors propagate as they are).
 """
 
 from __future__ import annotations
@@ -55,6 +62,10 @@ _BACKLINK = ("↩", "↩︎", "^")
 _MEDIA_ATTR = re.compile(r'<(?:img|video|audio|source|a)\b[^>]*?\s(src|href|poster)="([^"]*)"')
 
 
+class CallbackError(RuntimeError):
+    """One of our converter callbacks raised: a bug here, never a property of the input."""
+
+
 @dataclass(frozen=True)
 class HtmlOptions:
     #: ``hugo`` for Hugo's shortcodes; anything else writes portable Markdown and HTML.
@@ -84,11 +95,26 @@ def to_markdown(source: str, options: HtmlOptions) -> Converted:
     if media and options.media_map is not None:
         source = _rewrite_media(source, options.media_map)
     try:
-        result = _rust.convert(html=source, options=_OPTIONS, visitor=_visitor_for(source, options))
+        content = _convert(source, options)
     except UnicodeEncodeError:  # a lone surrogate (from a numeric entity): U+FFFD instead
-        source = without_surrogates(source)
-        result = _rust.convert(html=source, options=_OPTIONS, visitor=_visitor_for(source, options))
-    return Converted(result.content.strip() + "\n", media)
+        content = _convert(without_surrogates(source), options)
+    return Converted(content.strip() + "\n", media)
+
+
+def _convert(source: str, options: HtmlOptions) -> str:
+    """The converter's Markdown; :class:`CallbackError` if one of our callbacks raised."""
+    visitor = _visitor_for(source, options)
+    try:
+        result = _rust.convert(html=source, options=_OPTIONS, visitor=visitor)
+    except h2m.ConversionError:
+        if visitor is None or visitor.failure is None:
+            raise
+    if visitor is not None and visitor.failure is not None:
+        failure, name = visitor.failure
+        if not isinstance(failure, Exception):
+            raise failure  # Ctrl-C, SystemExit: as they are
+        raise CallbackError(f"Markdown conversion: {name} raised {type(failure).__name__}: {failure}") from failure
+    return result.content
 
 
 def media_urls(source: str) -> list[str]:
@@ -138,9 +164,24 @@ def _visitor_for(source: str, options: HtmlOptions) -> "_Visitor | None":
         return None
     cls = _VISITOR_CLASSES.get(features)
     if cls is None:
-        methods = {m: getattr(_Visitor, m) for f in features for m in _METHODS[f]}
+        methods = {m: _guarded(m, getattr(_Visitor, m)) for f in features for m in _METHODS[f]}
         cls = _VISITOR_CLASSES[features] = type("_Visitor_" + "_".join(sorted(features)), (_VisitorBase,), methods)
     return cls(options)
+
+
+def _guarded(name: str, method: Callable) -> Callable:
+    """``method``, its exception kept on the visitor and the conversion stopped (see the module doc)."""
+
+    def guarded(self: "_VisitorBase", *args):
+        try:
+            return method(self, *args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by _convert once the converter returns
+            if self.failure is None:
+                self.failure = (exc, name)
+            return {"type": "error", "output": f"{name} raised {type(exc).__name__}"}
+
+    guarded.__name__ = name
+    return guarded
 
 
 def _attr(value: str) -> str:
@@ -168,6 +209,8 @@ class _VisitorBase:
         self.caption: str | None = None
         #: Items seen in a ``wp-block-footnotes`` list; None outside one.
         self.footnotes: int | None = None
+        #: The first exception a callback raised, with the callback's name.
+        self.failure: tuple[BaseException, str] | None = None
 
     def _media_element(self, ctx, kind: str, src: str):
         attributes = {"controls": "", **ctx.attributes()}

@@ -7,6 +7,7 @@ a real serialiser quotes them. Keys keep a fixed order, so output is stable.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from typing import Any
 
@@ -32,6 +33,16 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[mi
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: A derived summary's length (what search engines show of a meta description).
+SUMMARY_CHARS = 160
+#: How far into the content the first paragraph is looked for: a bounded cost on any post.
+_SUMMARY_SCAN = 50_000
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.S | re.I)
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+#: Tags that separate words (a line break, the edge of a block); other tags join their text.
+_BREAK = re.compile(r"<(?:br|/?(?:p|div|li|dd|dt|h[1-6]|td|th|tr|blockquote|figure|figcaption|pre))\b[^>]*>?", re.I)
+_TAG = re.compile(r"<[^>]*>?")
+_SPACE = re.compile(r"\s+")
 
 
 def parse_fields(specs: tuple[str, ...] | list[str]) -> tuple[tuple[str, str], ...]:
@@ -59,6 +70,35 @@ def field_value(post: Post, source: str) -> Any:
     if source.startswith("taxonomy:"):
         return [t.name or t.slug for t in post.terms if t.taxonomy == source[9:]] or None
     return getattr(post, source)
+
+
+def plain_summary(content: str, limit: int = SUMMARY_CHARS) -> str | None:
+    """A plain-text summary of clean HTML: its first paragraph with text, tags removed and
+    entities decoded, cut at a word boundary to at most ``limit`` characters (``…`` added).
+    Without a paragraph (a list, raw content), the start of all its text. None when it has no text.
+    """
+    head = content[:_SUMMARY_SCAN]
+    for match in _PARAGRAPH.finditer(head):
+        text = _plain(match.group(1))
+        if text:
+            return _cut(text, limit)
+    text = _plain(head)
+    return _cut(text, limit) if text else None
+
+
+def _plain(fragment: str) -> str:
+    text = _TAG.sub("", _BREAK.sub(" ", _COMMENT.sub(" ", fragment)))
+    return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
 def timestamp(utc: str | None, local: str | None) -> dt.datetime | None:

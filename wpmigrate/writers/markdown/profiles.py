@@ -29,6 +29,9 @@ class Profile:
     date_key: str = "date"
     lastmod_key: str = "lastmod"
     summary_key: str = "summary"
+    #: A post without an excerpt gets a plain-text summary of its first paragraph there (a page
+    #: description the generator needs and does not derive itself; Hugo and Jekyll derive theirs).
+    summary_fallback: bool = False
     image_key: str = "featured_image"
     aliases_key: str | None = "aliases"
     #: Key that states the new URL (Jekyll's and Eleventy's ``permalink``); None: the slug decides.
@@ -49,10 +52,12 @@ PROFILES: dict[str, Profile] = {
                 "/{slug}/", "/{type}/{slug}/", lastmod_key="last_modified_at", summary_key="excerpt",
                 image_key="image", aliases_key="redirect_from", url_key="permalink"),
         Profile("eleventy", "posts", "pages", "{type}", None, False, "_data", "", "/posts/{slug}/", "/{slug}/",
-                "/{type}/{slug}/", lastmod_key="updated", summary_key="description", url_key="permalink"),
+                "/{type}/{slug}/", lastmod_key="updated", summary_key="description", summary_fallback=True,
+                url_key="permalink"),
         Profile("astro", "src/content/blog", "src/content/pages", "src/content/{type}", None, False, "src/data",
                 "public", "/blog/{slug}/", "/{slug}/", "/{type}/{slug}/", date_key="pubDate",
-                lastmod_key="updatedDate", summary_key="description", image_key="heroImage"),
+                lastmod_key="updatedDate", summary_key="description", summary_fallback=True,
+                image_key="heroImage"),
     )
 }
 

@@ -3,6 +3,13 @@
 Old URLs are paths on the old site: permalinks (``/2016/11/22/hello/``), the
 query forms (``/?p=12``, ``/?page_id=3``, ``/?attachment_id=7``) and paths
 under ``_wp_old_slug``. Query forms need their own rule in each server.
+
+Netlify's ``_redirects`` grammar is ``FROM [KEY=VALUE ...] TO [STATUS[!]]``. A
+query rule names its value literally (``/ p=12 /posts/hello/ 301!``): a
+placeholder (``p=:p``) would match every value, so the first ``?p=`` rule would
+take every post. It is forced (``!``) because its path, ``/``, is a file on the
+new site too, and Netlify serves an existing file rather than apply a rule
+that is not forced ("shadowing").
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from urllib.parse import parse_qsl
 
 REDIRECTS_DIR = "redirects"
 _SAFE_PATH = re.compile(r"^/[^\s\"'{};#]*$")
+#: A query name or value Netlify reads as literal text: not empty, no space, ``=`` or ``#``, no leading ``:``.
+_NETLIFY_TOKEN = re.compile(r"^[^\s=#:][^\s=#]*$")
 
 
 def redirect_files(pairs: list[tuple[str, str]]) -> dict[str, str]:
@@ -27,13 +36,10 @@ def redirect_files(pairs: list[tuple[str, str]]) -> dict[str, str]:
     }
 
 
-def _split(old: str) -> tuple[str, str | None, str | None]:
-    """``(path, query name, query value)``; the name is None for a plain path."""
+def _split(old: str) -> tuple[str, list[tuple[str, str]]]:
+    """``(path, query parameters)``; no parameters for a plain path."""
     path, _, query = old.partition("?")
-    if not query:
-        return path, None, None
-    (name, value), *_ = parse_qsl(query, keep_blank_values=True) or [("", "")]
-    return path, name, value
+    return path, parse_qsl(query, keep_blank_values=True)
 
 
 def _nginx(pairs: list[tuple[str, str]]) -> str:
@@ -53,21 +59,25 @@ def _nginx(pairs: list[tuple[str, str]]) -> str:
 def _apache(pairs: list[tuple[str, str]]) -> str:
     lines = ["# wpmigrate: old WordPress URLs -> new pages (mod_rewrite).", "RewriteEngine On"]
     for old, new in pairs:
-        path, name, value = _split(old)
+        path, query = _split(old)
         pattern = "^" + re.escape(path.lstrip("/")) + "$"
-        if name is None:
-            lines.append(f"RewriteRule {pattern} {new} [R=301,L]")
-        else:
-            lines.append(f"RewriteCond %{{QUERY_STRING}} (^|&){re.escape(name)}={re.escape(value or '')}(&|$)")
-            lines.append(f"RewriteRule {pattern} {new}? [R=301,L]")
+        for name, value in query:
+            lines.append(f"RewriteCond %{{QUERY_STRING}} (^|&){re.escape(name)}={re.escape(value)}(&|$)")
+        lines.append(f"RewriteRule {pattern} {new}{'?' if query else ''} [R=301,L]")
     return "\n".join(lines) + "\n"
 
 
 def _netlify(pairs: list[tuple[str, str]]) -> str:
-    lines = ["# wpmigrate: old WordPress URLs -> new pages (Netlify, Cloudflare Pages)."]
+    lines = [
+        "# wpmigrate: old WordPress URLs -> new pages (Netlify; Cloudflare Pages has no query rules).",
+        "# Query rules are forced (301!): their path / is a file on the new site, which would win otherwise.",
+    ]
     for old, new in pairs:
-        path, name, value = _split(old)
-        lines.append(f"{path} {new} 301" if name is None else f"{path} {name}={value} {new} 301")
+        path, query = _split(old)
+        if not query:
+            lines.append(f"{path} {new} 301")
+        elif all(_NETLIFY_TOKEN.match(part) for pair in query for part in pair):  # else no literal rule exists
+            lines.append(" ".join([path, *(f"{name}={value}" for name, value in query), new, "301!"]))
     return "\n".join(lines) + "\n"
 
 

@@ -127,7 +127,18 @@ def skip_reason(post: Post, settings: Settings) -> str | None:
 
 
 def render(post: Post, settings: Settings) -> RenderedPost | Skipped:
-    """One post as Markdown with its front matter, comments and media; or why it is skipped."""
+    """One post as Markdown with its front matter, comments and media; or why it is skipped.
+
+    An error here is a bug; it leaves with a note naming the post (shown by the CLI).
+    """
+    try:
+        return _render(post, settings)
+    except Exception as exc:
+        exc.add_note(f"while writing {post.type} {post.id} ({post.slug or post.title!r}) as Markdown")
+        raise
+
+
+def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     reason = skip_reason(post, settings)
     if reason is not None:
         return Skipped(post.id, post.type, reason, post.path, post.parent, post.attachment_url)
@@ -140,7 +151,7 @@ def render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     day = (f"{when.year:04d}", f"{when.month:02d}", f"{when.day:02d}") if when else None
     thread = comment_thread(post.comments) if settings.comments != "none" else []
     old_paths = _old_paths(post)
-    front = _front(post, settings, when, thread, old_paths)
+    front = _front(post, settings, when, thread, old_paths, html)
     comments_json = None
     if thread and settings.comments == "data":
         # Compact: json's C encoder only serves calls without indent.
@@ -196,8 +207,11 @@ def new_url(rendered: RenderedPost, profile: Profile) -> str:
     return pattern.format(slug=rendered.stem, type=safe_segment(rendered.type), y=y, m=m, d=d)
 
 
-def _front(post: Post, settings: Settings, when, thread: list, old_paths: list[str]) -> dict[str, Any]:
+def _front(post: Post, settings: Settings, when, thread: list, old_paths: list[str], html: str) -> dict[str, Any]:
     profile = settings.profile
+    summary = post.excerpt.strip() or None
+    if summary is None and profile.summary_fallback and html:
+        summary = fm.plain_summary(html)
     modified = fm.timestamp(post.modified, post.modified_local)
     image = post.featured_image
     if image and settings.media is not None:
@@ -210,7 +224,7 @@ def _front(post: Post, settings: Settings, when, thread: list, old_paths: list[s
         "author": settings.authors.get(post.author or "", post.author) or None,
         "categories": [t.name or t.slug for t in post.terms if t.taxonomy == "category"] or None,
         "tags": [t.name or t.slug for t in post.terms if t.taxonomy == "post_tag"] or None,
-        profile.summary_key: post.excerpt.strip() or None,
+        profile.summary_key: summary,
         profile.image_key: ([image] if profile.image_key == "images" else image) if image else None,
         "draft": True if post.status in DRAFT_STATUSES else (False if profile.name != "jekyll" else None),
     }
