@@ -34,6 +34,7 @@ _EXCERPT_NS = re.compile(r"https?://wordpress\.org/export/1\.\d+/excerpt/")
 _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
 _ZERO_DATE = "0000-00-00 00:00:00"
+_WP_DATE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 _COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash", "post-trashed": "trash"}
 
 _tag_cache: dict[str, tuple[str, str]] = {}
@@ -71,13 +72,15 @@ def text_of(element: etree._Element) -> str:
     return element.text or ""
 
 
-def children(element: etree._Element) -> Iterable[tuple[str, str, etree._Element]]:
+def children(element: etree._Element) -> list[tuple[str, str, etree._Element]]:
     """``(kind, local, child)`` for each child element (comments skipped)."""
-    for child in element:
+    found = []
+    for child in element:  # a loop, not a generator: this runs for every element of an export
         tag = child.tag
-        if isinstance(tag, str):
-            kind, local = classify(tag)
-            yield kind, local, child
+        if tag.__class__ is str:
+            kind, local = _tag_cache.get(tag) or classify(tag)
+            found.append((kind, local, child))
+    return found
 
 
 def wp_fields(element: etree._Element) -> dict[str, str]:
@@ -109,9 +112,12 @@ def local_date(value: str) -> str | None:
     if not value or value == _ZERO_DATE:
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=None).isoformat(timespec="seconds")
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
+    if _WP_DATE.fullmatch(value):  # as WordPress writes it: only the separator changes
+        return value[:10] + "T" + value[11:]
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def rfc822_date(value: str) -> str | None:
@@ -396,9 +402,12 @@ class ItemParser:
 def wp_fields_raw(element: etree._Element) -> dict[str, str]:
     """Like :func:`wp_fields` but values unstripped (meta values keep their spaces)."""
     fields: dict[str, str] = {}
-    for kind, local, child in children(element):
-        if kind == WP and local not in fields:
-            fields[local] = text_of(child)
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is str:
+            kind, local = _tag_cache.get(tag) or classify(tag)
+            if kind == WP and local not in fields:
+                fields[local] = child.text or "" if not len(child) else "".join(child.itertext())
     return fields
 
 

@@ -127,12 +127,27 @@ def _fast_pairs(data: bytes, pos: int, count: int, depth: int) -> tuple[list[Any
     if depth >= _FAST_DEPTH:
         raise RecursionError
     depth += 1
-    keys, values = [], []
+    keys: list[Any] = []
+    values: list[Any] = []
+    match = _TOKEN.match
     for _ in range(count):
-        key, pos = _fast_value(data, pos, depth)
-        keys.append(key)
-        value, pos = _fast_value(data, pos, depth)
-        values.append(value)
+        for found in (keys, values):
+            # strings and integers inline: most values are, and a call each is the cost
+            token = match(data, pos)
+            kind = token.lastindex  # type: ignore[union-attr]
+            if kind == _STRING:
+                start = token.end()  # type: ignore[union-attr]
+                pos = start + int(token[1])  # type: ignore[index]
+                if data[pos : pos + 2] != b'";':
+                    raise ValueError("string length")
+                found.append(data[start:pos].decode("utf-8"))
+                pos += 2
+            elif kind == _INT:
+                found.append(int(token[3]))  # type: ignore[index]
+                pos = token.end()  # type: ignore[union-attr]
+            else:
+                value, pos = _fast_value(data, pos, depth)
+                found.append(value)
     if data[pos : pos + 1] != b"}":
         raise ValueError("no closing brace")
     return keys, values, pos + 1
