@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from wpmigrate.clean.pipeline import CleanOptions, clean_transform, noise_rules
 from wpmigrate.diagnostics import Diagnostic, Diagnostics
 from wpmigrate.model import Export, Post
 from wpmigrate.output import check_writable
@@ -85,6 +84,9 @@ def transforms(options: ConvertOptions, export: Export) -> list[Transform]:
     """The post transforms, in the order they run."""
     clean = None
     if not options.raw_content:
+        # imported here: its rule table takes half a second to compile, and raw output needs none of it
+        from wpmigrate.clean.pipeline import CleanOptions, clean_transform, noise_rules
+
         clean_options = CleanOptions(noise_rules(options.keep_noise), options.unknown_shortcodes)
         clean = clean_transform(export.attachments, clean_options)
     steps: list[Transform | None] = [clean, pii_transform(options.pii, options.pii_salt)]

@@ -78,6 +78,11 @@ class _Run:
             for task in tasks if task.action != CONVERT
         }
 
+    def _worker_modules(self) -> tuple[str, ...]:
+        """What each site's convert imports on first use, with these options."""
+        cleaning = () if self.options.convert.raw_content else ("wpmigrate.clean.pipeline",)
+        return cleaning + get_format(self.options.convert.to).modules
+
     def run(self) -> dict[str, Any]:
         todo = sorted((t for t in self.tasks.values() if t.action == CONVERT), key=lambda t: -t.site.size)
         self._report(running=True)  # from now on, a kill leaves a report that says so
@@ -90,7 +95,7 @@ class _Run:
                 self.display.finished(entry)
         try:
             run_jobs(jobs, convert_site, workers=self.options.jobs, timeout=self.options.timeout,
-                     on_start=lambda job: self.display.started(job.key), on_done=self._done)
+                     preload=self._worker_modules(), on_start=lambda job: self.display.started(job.key), on_done=self._done)
         except KeyboardInterrupt:
             pass  # the workers are stopped; the report says what was not run
         finally:

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-PRELOAD = ["wpmigrate.batch.worker"]
+#: What every worker needs; run_jobs adds what the batch's options need.
+PRELOAD = ("wpmigrate.batch.worker",)
 
 
 @dataclass
@@ -54,11 +55,11 @@ class _Running:
     started: float = field(default_factory=time.monotonic)
 
 
-def context() -> multiprocessing.context.BaseContext:
-    """A fork server with wpmigrate preloaded where there is one (Unix), else spawn."""
+def context(preload: tuple[str, ...] = ()) -> multiprocessing.context.BaseContext:
+    """A fork server with wpmigrate (and ``preload``) imported where there is one (Unix), else spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
+        ctx.set_forkserver_preload([*PRELOAD, *preload])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -69,15 +70,18 @@ def run_jobs(
     *,
     workers: int,
     timeout: float | None = None,
+    preload: tuple[str, ...] = (),
     on_start: Callable[[Job], None] = lambda job: None,
     on_done: Callable[[Job, Outcome], None] = lambda job, outcome: None,
 ) -> None:
     """Run ``work(*job.args)`` for every job in its own process; report each through ``on_done``.
 
-    ``work`` must be a module-level function. On KeyboardInterrupt (or any
-    error here) running workers are killed before it propagates.
+    ``work`` must be a module-level function; ``preload`` names modules it
+    imports on first use, imported once in the fork server rather than in
+    every worker. On KeyboardInterrupt (or any error here) running workers
+    are killed before it propagates.
     """
-    ctx = context()
+    ctx = context(preload)
     pending = deque(jobs)
     running: list[_Running] = []
     try:
