@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from lxml import etree
 
@@ -83,33 +84,55 @@ def start_tags(source: Source) -> bytes | None:
 def split_runs(source: Source, document: int, prefix: bytes) -> Iterator[ItemRun]:
     """The document's runs, in order; ``prefix`` is what :func:`start_tags` returned.
 
-    For a plain file the run's bytes are dropped here, and read again by
-    the worker: a range costs nothing to hand over.
+    For a plain file only the byte range travels (the worker reads the bytes
+    itself), and the cuts are found once for the two passes over the file.
     """
     prefix_lines = prefix.count(b"\n")
+    if source.path is not None:
+        status = os.stat(source.path)
+        cuts: Iterable[tuple[int, int, bytes | None, int, bool]] = _file_cuts(
+            source.path, status.st_size, status.st_mtime_ns, RUN_BYTES, MAX_RUN_BYTES
+        )
+    else:
+        cuts = _stream_cuts(source)
+    for start, end, data, lines_before, last in cuts:
+        first = start == 0
+        yield ItemRun(
+            document, b"" if first else prefix, data, source.path, start, end,
+            line_offset=0 if first else lines_before - prefix_lines, last=last,
+        )
+
+
+@lru_cache(maxsize=4)
+def _file_cuts(path: str, size: int, mtime_ns: int, run_bytes: int, max_bytes: int) -> tuple[tuple[int, int, None, int, bool], ...]:
+    """The cuts of a plain file, as byte ranges; cached while the file and run sizes stay the same."""
+    with open(path, "rb") as stream:
+        cuts = _cuts(stream, run_bytes, max_bytes)
+        return tuple((start, start + len(data), None, lines, last) for start, data, lines, last in cuts)
+
+
+def _stream_cuts(source: Source) -> Iterator[tuple[int, int, bytes, int, bool]]:
     with source.open() as stream:
-        for start, data, lines_before, last in _cuts(stream):
-            first = start == 0
-            yield ItemRun(
-                document, b"" if first else prefix, None if source.path else data, source.path,
-                start, start + len(data), line_offset=0 if first else lines_before - prefix_lines, last=last,
-            )
+        for start, data, lines, last in _cuts(stream, RUN_BYTES, MAX_RUN_BYTES):
+            yield start, start + len(data), data, lines, last
 
 
-def _cuts(stream) -> Iterator[tuple[int, bytes, int, bool]]:
-    """``(offset, bytes, newlines before, last)`` of each run, cut after its last ``</item>``."""
+def _cuts(stream, run_bytes: int, max_bytes: int) -> Iterator[tuple[int, bytes, int, bool]]:
+    """``(offset, bytes, newlines before, last)`` of each run of about ``run_bytes``, cut after
+    its last ``</item>`` (or at ``max_bytes`` when it holds none)."""
     start = lines = 0
     carry = b""
     while True:
-        block = stream.read(RUN_BYTES)
+        block = stream.read(run_bytes)
         data = carry + block
         if not block:
             yield start, data, lines, True
             return
-        cut = data.rfind(_ITEM_END)
+        # carry holds no end tag (but may hold the start of one): search what is new
+        cut = data.rfind(_ITEM_END, max(0, len(carry) - len(_ITEM_END)))
         if cut >= 0:
             cut += len(_ITEM_END)
-        elif len(data) >= MAX_RUN_BYTES:
+        elif len(data) >= max_bytes:
             cut = len(data)  # a cut inside an item: refused, so the document is streamed instead
         else:
             carry = data
