@@ -169,10 +169,10 @@ class RunParser:
         channel = root.find("channel") if root.tag == "rss" else None
         if channel is None:
             return None
-        context = self.contexts[run.document]
+        context = replace(self.contexts[run.document], position=None, line_offset=run.line_offset)
+        parser = ItemParser(context)
         posts = []
         for item in channel.iterchildren("item"):
-            found = Diagnostics()
-            parser = ItemParser(replace(context, diagnostics=found, position=None, line_offset=run.line_offset))
+            context.diagnostics = found = Diagnostics()  # each post's own, to travel with it
             posts.append((parser.parse(item), list(found)))
         return posts
