@@ -16,6 +16,7 @@ Results come back in the input's order, so output stays deterministic. Where
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -62,6 +63,9 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, chunk: int 
     global _function
     _function = fn
     context = multiprocessing.get_context("fork")
+    # What exists now, the forked workers inherit: frozen, their collector never walks it, so
+    # the pages stay shared instead of being copied (about 1 s of 9 on the 100 MB export).
+    gc.freeze()
     # An executor rather than a Pool: a worker killed (out of memory, a crash)
     # breaks it with an error, where a Pool would wait for the lost task forever.
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts)
@@ -72,6 +76,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, chunk: int 
     finally:
         _function = None
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def _pipelined(pool: ProcessPoolExecutor, items: Iterator[T], window: int, size: int) -> Iterator[R]:
