@@ -124,16 +124,22 @@ def ensure_sites(count: int, low: str, high: str) -> Path:
 
 
 def measure_batch(folder: Path, jobs: int, runs: int, scratch: Path) -> BatchRun:
+    """``runs`` timed runs, then one more that samples the process tree's memory."""
     walls, trees, report = [], [], None
-    for run in range(runs):
+    for run in range(runs + 1):
+        sampled = run == runs  # sampling takes CPU from the run: only the last, untimed
         out = scratch / f"jobs{jobs}-run{run}"
         command = [*bc.wpmigrate_command(), "batch", str(folder), "-o", str(out), "--jobs", str(jobs), "-q"]
-        wall, _, _, tree = bc.run_once(command)
-        walls.append(wall)
-        trees.append(tree)
+        wall, _, _, tree = bc.run_once(command, sample=sampled)
+        if sampled:
+            trees.append(tree)
+        else:
+            walls.append(wall)
         report = json.loads((out / "report.json").read_text())
         shutil.rmtree(out)
-        print(f"  batch --jobs {jobs} run {run + 1}: {wall:.2f} s", file=sys.stderr, flush=True)
+        what = f"tree {tree:.0f} MB" if sampled else f"{wall:.2f} s"
+        print(f"  batch --jobs {jobs} {'memory run' if sampled else f'run {run + 1}'}: {what}",
+              file=sys.stderr, flush=True)
     assert report is not None
     sites = report["sites"]
     failed = [site["name"] for site in sites if site["status"] == "failed"]
@@ -249,7 +255,8 @@ def report(args: argparse.Namespace, folder: Path, batches: list[BatchRun], peer
         f"{args.min_size} to {args.max_size} ({base.bytes / 1e6:.0f} MB in all) in `{bc.show(folder)}`. "
         f"Wall is the best of {args.runs} run(s) of the whole batch; peak RSS is what each worker "
         "reports about its own process (`ru_maxrss`; one process per site) in `report.json`; the whole "
-        "tree's peak is the PSS of the batch, its fork server and workers, sampled every 50 ms.",
+        "tree's peak is the PSS of the batch, its fork server and workers, sampled every 50 ms in one "
+        "more run (sampling takes CPU, so the timed runs are not sampled).",
         "",
         f"Targets: `--jobs 2` at least {TARGET_SPEEDUP}x faster than `--jobs 1` on 2 cores; "
         "peak memory per worker flat whatever the export size.",
