@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -143,6 +145,23 @@ def test_compressed_runs_carry_their_bytes(tmp_path, tiny_runs):
     cut = list(runs.split_runs(source, 0, runs.start_tags(source)))
     assert len(cut) > 3 and all(run.data is not None for run in cut)
     _same_as_streamed([str(path)], tmp_path)
+
+
+def test_split_export_in_a_zip_reads_in_runs_as_streamed(tmp_path, tiny_runs):
+    """Each part is cut on its own; a featured image in the second part resolves in the first."""
+    thumbnail = "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>90</wp:meta_value></wp:postmeta>\n"
+    attachment = _item(90).replace("<wp:post_type>post</wp:post_type>", "<wp:post_type>attachment</wp:post_type>"
+                                   "<wp:attachment_url>http://example.test/90.png</wp:attachment_url>")
+    parts = [_export([_item(n, "one " * 80, thumbnail if n == 3 else "") for n in range(1, 20)]),
+             _export([_item(n, "two " * 80, _broken_meta(n) if n % 5 == 0 else "") for n in range(20, 40)]
+                     + [attachment])]
+    archive = tmp_path / "site.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for number, text in enumerate(parts):
+            zipped.writestr(f"site.{number:03d}.xml", text)
+    _same_as_streamed([str(archive)], tmp_path)
+    output = json.loads(_in_runs([str(archive)], tmp_path, recover=False)[0])
+    assert output["posts"][2]["featured_image"] == "http://example.test/90.png"
 
 
 def test_plain_file_runs_travel_as_byte_ranges(tmp_path, tiny_runs):
