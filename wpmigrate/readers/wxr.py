@@ -146,6 +146,7 @@ def read_runs(
     export, finish, documents = _open(inputs, recover, diagnostics, None, defer=jobs > 1, jobs=jobs)
     for document in documents:
         document.prefix = start_tags(document.source)
+    export.posts = iter(())  # the items come from RunReader.results
     return RunReader(export, documents, finish)
 
 
