@@ -77,8 +77,9 @@ def report(results: list[bench.Measure], runs: int, peer_version: str | None, ou
         f"(`nproc` {len(os.sched_getaffinity(0))}), {platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}" + (f", {PEER} {peer_version} (npm)" if peer_version else "") + ". "
         "Wall is the best of the runs; peak RSS the largest `ru_maxrss` of one process (from `os.wait4` on "
-        "each fresh child process); tree MB the largest sampled PSS of the whole process tree (convert's "
-        "worker processes included, as bench_convert measures it); CPU the least user+system time. The "
+        "each fresh child process); tree MB the sampled PSS of the whole process tree (convert's "
+        "worker processes included), from one more run, as bench_convert measures it; CPU the least "
+        "user+system time. The "
         "machine is shared: re-run on a quiet one.",
         "",
         f"Target: 100 MB to Markdown in at most {TARGET_SECONDS:g} s with peak RSS at most {TARGET_RSS_MB} MB.",
