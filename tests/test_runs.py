@@ -56,17 +56,19 @@ def _in_runs(inputs: list[str], tmp_path: Path, recover: bool, jobs: int = 1) ->
     return out.read_bytes(), _found(result.diagnostics)
 
 
-def _same_as_streamed(inputs: list[str], tmp_path: Path, recover: bool = True, jobs: int = 1) -> None:
+def _same_as_streamed(inputs: list[str], tmp_path: Path, recover: bool = True, jobs: int = 1) -> list[tuple]:
+    """Assert that reading in runs gives streaming's output and diagnostics; return the diagnostics."""
     try:
         expected = _streamed(inputs, recover)
     except InputError as refused:
         with pytest.raises(type(refused)) as raised:
             _in_runs(inputs, tmp_path, recover, jobs)
         assert str(raised.value) == str(refused)
-        return
+        return []
     output, found = _in_runs(inputs, tmp_path, recover, jobs)
     assert output == expected[0], "output differs when read in runs"
     assert found == expected[1], "diagnostics differ when read in runs"
+    return found
 
 
 def _export(items: list[str], tail: str = "</channel>\n</rss>\n") -> str:
@@ -86,7 +88,9 @@ def _item(number: int, content: str = "", meta: str = "") -> str:
 
 
 def _broken_meta(number: int) -> str:
-    return f"<wp:postmeta><wp:meta_key>m{number}</wp:meta_key><wp:meta_value>a:1:{{i:0;s:9:\"x\";}}</wp:meta_value></wp:postmeta>\n"
+    """A PHP array whose string length is wrong: a warning with its line."""
+    value = 'a:1:{i:0;s:9:"x";}'
+    return f"<wp:postmeta><wp:meta_key>m{number}</wp:meta_key><wp:meta_value>{value}</wp:meta_value></wp:postmeta>\n"
 
 
 @pytest.mark.parametrize("name", ["sample", *QUIRKS])
@@ -144,7 +148,9 @@ def test_compressed_runs_carry_their_bytes(tmp_path, tiny_runs):
     source = expand_inputs([str(path)])[0]
     cut = list(runs.split_runs(source, 0, runs.start_tags(source)))
     assert len(cut) > 3 and all(run.data is not None for run in cut)
-    _same_as_streamed([str(path)], tmp_path)
+    found = _same_as_streamed([str(path)], tmp_path)
+    broken = [line for code, *_, line, _column, _item, _comment, _message in found if code == "meta-serialized-broken"]
+    assert len(broken) == 6 and len(set(broken)) == 6 and min(broken) > 10, "one warning per item, each at its line"
 
 
 def test_split_export_in_a_zip_reads_in_runs_as_streamed(tmp_path, tiny_runs):

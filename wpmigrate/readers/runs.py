@@ -32,7 +32,8 @@ from wpmigrate.readers.sources import Source
 
 #: Bytes per run: enough to amortise the hand-over, small enough to spread the work evenly.
 RUN_BYTES = 1 << 20
-#: A document with no ``</item>`` in this many bytes is not cut further (one giant item).
+#: A run holding no ``</item>`` is cut at this size anyway (inside an item): that run is
+#: refused and the document streamed, so memory stays bounded whatever the file holds.
 MAX_RUN_BYTES = 64 << 20
 _HEAD_BYTES = 64 * 1024
 _ITEM_END = b"</item>"
@@ -104,7 +105,9 @@ def split_runs(source: Source, document: int, prefix: bytes) -> Iterator[ItemRun
 
 
 @lru_cache(maxsize=4)
-def _file_cuts(path: str, size: int, mtime_ns: int, run_bytes: int, max_bytes: int) -> tuple[tuple[int, int, None, int, bool], ...]:
+def _file_cuts(
+    path: str, size: int, mtime_ns: int, run_bytes: int, max_bytes: int
+) -> tuple[tuple[int, int, None, int, bool], ...]:
     """The cuts of a plain file, as byte ranges; cached while the file and run sizes stay the same."""
     with open(path, "rb") as stream:
         cuts = _cuts(stream, run_bytes, max_bytes)

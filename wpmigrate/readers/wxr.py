@@ -153,13 +153,14 @@ def read_runs(
 def _open(inputs, recover, diagnostics, position, *, defer: bool, jobs: int = 1):
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     sources = [s for s in inputs if isinstance(s, Source)] or expand_inputs(list(inputs))  # type: ignore[arg-type]
-    documents = [_Document(number, source, sniff(source), recover, diagnostics) for number, source in enumerate(sources)]
+    documents = [_Document(n, source, sniff(source), recover, diagnostics) for n, source in enumerate(sources)]
     headers = [document.header() for document in documents]
     index = prescan(sources, jobs)
     site, authors, terms = _merge(headers, index, diagnostics)
     urls = index.urls()
+    base_url = site.base_blog_url or site.link
     for document in documents:
-        document.context = ItemContext(document.source.name, site.base_blog_url or site.link, urls, diagnostics, position)
+        document.context = ItemContext(document.source.name, base_url, urls, diagnostics, position)
         document.defer = defer
     export = Export(site=site, authors=authors, terms=terms, posts=_chain(documents), attachments=index.attachments)
     return export, ItemFinisher([document.context for document in documents]), documents
