@@ -77,3 +77,25 @@ def test_every_sample_post_is_cleaned():
     for post in export.posts:
         cleaned = clean_post(post, export.attachments, CleanOptions())
         assert cleaned.content.html is not None and cleaned.content.raw == post.content.raw
+
+
+def test_galleries_without_ids_share_one_index_of_attachments_by_parent(monkeypatch):
+    """Built once per export (it sorts every attachment), not once per post with a [gallery]."""
+    from wpmigrate.clean import pipeline
+    from wpmigrate.clean.shortcodes import render
+    from wpmigrate.model import Attachment
+
+    built = []
+    real = render.attachments_by_parent
+    monkeypatch.setattr(pipeline, "attachments_by_parent", lambda found: built.append(1) or real(found))
+    monkeypatch.setattr(render, "attachments_by_parent", lambda found: pytest.fail("index built for one post"))
+    attachments = {
+        12: Attachment("http://example.test/b.jpg", 1, "b"),
+        10: Attachment("http://example.test/a.jpg", 1, "a"),
+        11: Attachment("http://example.test/c.jpg", 2, "c"),
+    }
+    transform = pipeline.clean_transform(attachments, CleanOptions())
+    first, second, again = (transform(Post(id=i, content=Content(raw="[gallery]"))).content.html for i in (1, 2, 1))
+    assert built == [1]
+    assert first == again and first.index("a.jpg") < first.index("b.jpg") and "c.jpg" not in first
+    assert "c.jpg" in second and "a.jpg" not in second

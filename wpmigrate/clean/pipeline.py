@@ -35,7 +35,7 @@ from wpmigrate.clean.noise import (
 from wpmigrate.clean.noise_fast import strip_noise_fast
 from wpmigrate.clean.noise_filter import noise_filter
 from wpmigrate.clean.sanitize import flatten_deep, sanitize
-from wpmigrate.clean.shortcodes import KNOWN_TAGS, ShortcodeContext, render_shortcodes
+from wpmigrate.clean.shortcodes import KNOWN_TAGS, ShortcodeContext, attachments_by_parent, render_shortcodes
 from wpmigrate.clean.teaser import mark_pages, split_more
 from wpmigrate.model import Attachment, Comment, Content, Post
 
@@ -84,10 +84,18 @@ def _strip_noise(html: str, rules: tuple[NoiseRule, ...], counts: Counter[str]) 
     return html
 
 
-def clean_post(post: Post, attachments: Mapping[int, Attachment], options: CleanOptions) -> Post:
-    """``post`` with ``content.html``, ``teaser``, ``diagnostics`` and comments' ``content_html``."""
-    context = ShortcodeContext(post_id=post.id, attachments=attachments, unknown=options.unknown_shortcodes,
-                               code_encoded=_code_encoded(post))
+def clean_post(
+    post: Post,
+    attachments: Mapping[int, Attachment],
+    options: CleanOptions,
+    by_parent: Mapping[int, list[Attachment]] | None = None,
+) -> Post:
+    """``post`` with ``content.html``, ``teaser``, ``diagnostics`` and comments' ``content_html``.
+
+    ``by_parent`` is ``attachments_by_parent(attachments)``, when the caller cleans many posts.
+    """
+    context = ShortcodeContext(post_id=post.id, attachments=attachments, by_parent=by_parent,
+                               unknown=options.unknown_shortcodes, code_encoded=_code_encoded(post))
     counts: Counter[str] = Counter()
     teaser_raw, full_raw, _ = split_more(render_footnotes(post.content.raw, post, counts))
     html = clean_html(mark_pages(full_raw), context, options, counts)
@@ -110,9 +118,11 @@ def _code_encoded(post: Post) -> bool | None:
 
 def clean_transform(attachments: Mapping[int, Attachment], options: CleanOptions) -> Callable[[Post], Post]:
     """The post transform ``convert`` runs."""
+    # Built here, once: before worker processes fork, so they share it too.
+    by_parent = attachments_by_parent(attachments)
 
     def transform(post: Post) -> Post:
-        return clean_post(post, attachments, options)
+        return clean_post(post, attachments, options, by_parent)
 
     return transform
 

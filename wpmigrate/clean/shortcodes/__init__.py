@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from wpmigrate.clean.shortcodes import code, media  # noqa: F401 - registers the handlers
 from wpmigrate.clean.shortcodes.grammar import ShortcodeMatch, find_shortcodes, parse_attributes
-from wpmigrate.clean.shortcodes.render import _HANDLERS, ShortcodeContext, render_shortcodes
+from wpmigrate.clean.shortcodes.render import _HANDLERS, ShortcodeContext, attachments_by_parent, render_shortcodes
 from wpmigrate.model import Attachment
 
 #: Every tag the handlers convert.
@@ -34,6 +34,7 @@ __all__ = [
     "KNOWN_TAGS",
     "Attachment",
     "ShortcodeContext",
+    "attachments_by_parent",
     "ShortcodeMatch",
     "find_shortcodes",
     "parse_attributes",

@@ -25,6 +25,9 @@ class ShortcodeContext:
     #: id -> Attachment, for ``[gallery ids=..]`` and for ``[gallery]``/``[playlist]``
     #: without ids (the attachments whose parent is ``post_id``, ordered by id).
     attachments: Mapping[int, Attachment] = field(default_factory=dict)
+    #: :func:`attachments_by_parent` of ``attachments``, built once for a whole export;
+    #: None: built from ``attachments`` when a shortcode first needs it.
+    by_parent: Mapping[int, list[Attachment]] | None = None
     #: Shortcodes no handler converts:
     #: ``"keep"``: left verbatim and counted as ``shortcode:unknown:NAME``;
     #: ``"drop"``: the tags removed (enclosed content kept), counted as ``shortcode:dropped:NAME``;
@@ -34,6 +37,18 @@ class ShortcodeContext:
     #: Whether ``[code]`` bodies are stored entity-encoded (SyntaxHighlighter's
     #: ``_syntaxhighlighter_encoded`` postmeta); None guesses from the body.
     code_encoded: bool | None = None
+
+
+def attachments_by_parent(attachments: Mapping[int, Attachment]) -> dict[int, list[Attachment]]:
+    """Each post's attachments, ordered by id: what ``[gallery]`` and ``[playlist]`` without ids show.
+
+    Costly on a large export (a sort of every attachment): build it once, not per post.
+    """
+    by_parent: dict[int, list[Attachment]] = {}
+    for _, attachment in sorted(attachments.items()):
+        if attachment.parent is not None:
+            by_parent.setdefault(attachment.parent, []).append(attachment)
+    return by_parent
 
 
 class _Unconvertible(Exception):
@@ -113,7 +128,7 @@ class _Renderer:
         self.depth = 0
         #: Rendering an attribute value: handler output is reduced to its text.
         self.in_attribute = False
-        self._children: dict[int, list[tuple[int, Attachment]]] | None = None
+        self._by_parent = ctx.by_parent
 
     # -- the scan
 
@@ -254,12 +269,9 @@ class _Renderer:
         """Attachments of a post, by id, whose file is of this kind (None: images and the rest)."""
         if parent is None:
             return []
-        if self._children is None:
-            self._children = {}
-            for att_id, att in sorted(self.ctx.attachments.items()):
-                if att.parent is not None:
-                    self._children.setdefault(att.parent, []).append((att_id, att))
-        return [att for _, att in self._children.get(parent, []) if _media_kind(att.url) == kind]
+        if self._by_parent is None:
+            self._by_parent = attachments_by_parent(self.ctx.attachments)
+        return [att for att in self._by_parent.get(parent, ()) if _media_kind(att.url) == kind]
 
     def resolve(self, ids: list[int]) -> list[Attachment]:
         found = [self.ctx.attachments.get(i) for i in ids]
