@@ -9,7 +9,7 @@ several CDATA sections, with stray whitespace around ids and slugs).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -19,7 +19,7 @@ from lxml import etree
 
 from wpmigrate import identity
 from wpmigrate.diagnostics import Diagnostics
-from wpmigrate.model import Author, Comment, Commenter, Content, Meta, Post, Site, Term, TermRef
+from wpmigrate.model import Attachment, Author, Comment, Commenter, Content, Meta, Post, Site, Term, TermRef
 from wpmigrate.readers import phpserial
 
 WP = "wp"
@@ -214,7 +214,8 @@ class ItemContext:
 
     file: str
     base_url: str
-    attachment_urls: dict[int, str]
+    #: Every attachment of the export, by id (featured images name them).
+    attachments: Mapping[int, Attachment]
     diagnostics: Diagnostics
     #: Updated as each item is parsed, when a caller asked for positions.
     position: ItemPosition | None = None
@@ -324,7 +325,8 @@ class ItemParser:
         for entry in meta:
             if entry.key == "_thumbnail_id":
                 attachment = to_int(str(entry.value))
-                url = self.ctx.attachment_urls.get(attachment) if attachment else None
+                found = self.ctx.attachments.get(attachment) if attachment else None
+                url = found.url if found is not None else None
                 if attachment and url is None:
                     self.ctx.diagnostics.warn(
                         "featured-image-missing",

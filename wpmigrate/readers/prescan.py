@@ -34,9 +34,6 @@ class PrescanIndex:
     attachments: dict[int, Attachment] = field(default_factory=dict)
     creators: dict[str, None] = field(default_factory=dict)  # ordered set
 
-    def urls(self) -> dict[int, str]:
-        return {key: ref.url for key, ref in self.attachments.items()}
-
 
 def prescan(sources: list[Source], jobs: int = 1) -> PrescanIndex:
     """Index attachments and creators over all parts of an export."""

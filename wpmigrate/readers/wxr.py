@@ -157,10 +157,9 @@ def _open(inputs, recover, diagnostics, position, *, defer: bool, jobs: int = 1)
     headers = [document.header() for document in documents]
     index = prescan(sources, jobs)
     site, authors, terms = _merge(headers, index, diagnostics)
-    urls = index.urls()
     base_url = site.base_blog_url or site.link
     for document in documents:
-        document.context = ItemContext(document.source.name, base_url, urls, diagnostics, position)
+        document.context = ItemContext(document.source.name, base_url, index.attachments, diagnostics, position)
         document.defer = defer
     export = Export(site=site, authors=authors, terms=terms, posts=_chain(documents), attachments=index.attachments)
     return export, ItemFinisher([document.context for document in documents]), documents
