@@ -8,7 +8,7 @@ local time exactly as written, without a zone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,4 +194,4 @@ class Export:
     posts: Iterator[Post]
     #: Attachment id -> what is known of it, for every attachment of the export,
     #: known before the first item (featured images and galleries look ahead).
-    attachments: dict[int, Attachment] = field(default_factory=dict)
+    attachments: Mapping[int, Attachment] = field(default_factory=dict)

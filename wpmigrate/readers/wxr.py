@@ -15,7 +15,7 @@ above only from the first run libxml2 refuses.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TypeVar, Union
@@ -28,7 +28,7 @@ from wpmigrate.model import Author, Export, Post, Site, Term
 from wpmigrate.parallel import ordered_map
 from wpmigrate.readers import elements
 from wpmigrate.readers.elements import HEADER_TERMS, WP, ItemContext, ItemParser, ItemPosition, children, classify
-from wpmigrate.readers.prescan import PrescanIndex, prescan
+from wpmigrate.readers.prescan import prescan
 from wpmigrate.readers.repair import RepairingStream
 from wpmigrate.readers.runs import ItemRun, RunParser, split_runs, start_tags
 from wpmigrate.readers.salvage import salvage_header, salvage_items
@@ -155,13 +155,13 @@ def _open(inputs, recover, diagnostics, position, *, defer: bool, jobs: int = 1)
     sources = [s for s in inputs if isinstance(s, Source)] or expand_inputs(list(inputs))  # type: ignore[arg-type]
     documents = [_Document(n, source, sniff(source), recover, diagnostics) for n, source in enumerate(sources)]
     headers = [document.header() for document in documents]
-    index = prescan(sources, jobs)
-    site, authors, terms = _merge(headers, index, diagnostics)
+    attachments, creators = prescan(sources, jobs)
+    site, authors, terms = _merge(headers, creators, diagnostics)
     base_url = site.base_blog_url or site.link
     for document in documents:
-        document.context = ItemContext(document.source.name, base_url, index.attachments, diagnostics, position)
+        document.context = ItemContext(document.source.name, base_url, attachments, diagnostics, position)
         document.defer = defer
-    export = Export(site=site, authors=authors, terms=terms, posts=_chain(documents), attachments=index.attachments)
+    export = Export(site=site, authors=authors, terms=terms, posts=_chain(documents), attachments=attachments)
     return export, ItemFinisher([document.context for document in documents]), documents
 
 
@@ -170,7 +170,7 @@ def _chain(documents: list[_Document]) -> Iterator[Post]:
         yield from document.items()
 
 
-def _merge(headers: list[Header], index: PrescanIndex, diagnostics: Diagnostics):
+def _merge(headers: list[Header], creators: Iterable[str], diagnostics: Diagnostics):
     """One site from the parts: the first part's site, authors and terms de-duplicated."""
     site = headers[0].site
     authors: dict[str, Author] = {}
@@ -180,7 +180,7 @@ def _merge(headers: list[Header], index: PrescanIndex, diagnostics: Diagnostics)
             authors.setdefault(author.login, author)
         for term in header.terms:
             terms.setdefault((term.taxonomy, term.slug), term)
-    for login in index.creators:
+    for login in creators:
         if login not in authors:
             authors[login] = Author(login=login, display_name=login)
             diagnostics.info(
