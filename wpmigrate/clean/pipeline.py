@@ -88,7 +88,7 @@ def clean_post(
     post: Post,
     attachments: Mapping[int, Attachment],
     options: CleanOptions,
-    by_parent: Mapping[int, list[Attachment]] | None = None,
+    by_parent: Mapping[int, list[int]] | None = None,
 ) -> Post:
     """``post`` with ``content.html``, ``teaser``, ``diagnostics`` and comments' ``content_html``.
 

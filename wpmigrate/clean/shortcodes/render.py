@@ -27,7 +27,7 @@ class ShortcodeContext:
     attachments: Mapping[int, Attachment] = field(default_factory=dict)
     #: :func:`attachments_by_parent` of ``attachments``, built once for a whole export;
     #: None: built from ``attachments`` when a shortcode first needs it.
-    by_parent: Mapping[int, list[Attachment]] | None = None
+    by_parent: Mapping[int, list[int]] | None = None
     #: Shortcodes no handler converts:
     #: ``"keep"``: left verbatim and counted as ``shortcode:unknown:NAME``;
     #: ``"drop"``: the tags removed (enclosed content kept), counted as ``shortcode:dropped:NAME``;
@@ -39,15 +39,16 @@ class ShortcodeContext:
     code_encoded: bool | None = None
 
 
-def attachments_by_parent(attachments: Mapping[int, Attachment]) -> dict[int, list[Attachment]]:
-    """Each post's attachments, ordered by id: what ``[gallery]`` and ``[playlist]`` without ids show.
+def attachments_by_parent(attachments: Mapping[int, Attachment]) -> dict[int, list[int]]:
+    """Each post's attachment ids, in order: what ``[gallery]`` and ``[playlist]`` without ids show.
 
     Costly on a large export (a sort of every attachment): build it once, not per post.
+    Ids rather than attachments: it stays small, and attachments are looked up when shown.
     """
-    by_parent: dict[int, list[Attachment]] = {}
-    for _, attachment in sorted(attachments.items()):
+    by_parent: dict[int, list[int]] = {}
+    for key, attachment in sorted(attachments.items()):
         if attachment.parent is not None:
-            by_parent.setdefault(attachment.parent, []).append(attachment)
+            by_parent.setdefault(attachment.parent, []).append(key)
     return by_parent
 
 
@@ -271,7 +272,8 @@ class _Renderer:
             return []
         if self._by_parent is None:
             self._by_parent = attachments_by_parent(self.ctx.attachments)
-        return [att for att in self._by_parent.get(parent, ()) if _media_kind(att.url) == kind]
+        found = (self.ctx.attachments[key] for key in self._by_parent.get(parent, ()))
+        return [att for att in found if _media_kind(att.url) == kind]
 
     def resolve(self, ids: list[int]) -> list[Attachment]:
         found = [self.ctx.attachments.get(i) for i in ids]
