@@ -72,6 +72,9 @@ class AttachmentIndex(Mapping[int, Attachment]):
         )
         return Attachment(url, self._parents[entry] or None, title, caption, alt)
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._slots
+
     def __iter__(self) -> Iterator[int]:
         return iter(self._slots)
 
