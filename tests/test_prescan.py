@@ -20,6 +20,7 @@ def test_the_index_answers_as_a_dict_filled_in_the_same_order(entries):
         expected[key] = attachment  # a later entry replaces the earlier, in the earlier's place
     assert dict(index) == expected
     assert list(index) == list(expected) and len(index) == len(expected)
+    assert all(key in index for key in expected)
     assert index.get(10**6) is None and (10**6 in index) is False
 
 
