@@ -360,6 +360,9 @@ def _flatten(html: str) -> str:
 # ---------------------------------------------------------------------------- API
 
 
+_NESTED_ANCHOR = re.compile(r"<a\b[^>]*>(?:(?!</a>).)*?<a\b", re.DOTALL)
+
+
 def sanitize(html: str) -> str:
     """Sanitised HTML: no script, event handlers, javascript:/data: links, foreign iframes
     or dangerous styles; figures, tables, lists, code, media and known embeds kept.
@@ -369,8 +372,19 @@ def sanitize(html: str) -> str:
     html = _SURROGATE.sub("\ufffd", html)  # lone surrogates cannot cross into Rust
     html = flatten_deep(html)
     html, markers = _protect_markers(html)
+    out = _clean_once(html)
+    for _ in range(2):
+        # An anchor left inside an anchor (HTML's parsing of tables in links can write one)
+        # reads differently when parsed again: clean again, so that sanitising is idempotent.
+        if not _NESTED_ANCHOR.search(out):
+            break
+        out = _clean_once(out)
+    return _restore_markers(_fix_iframes(out), markers)
+
+
+def _clean_once(html: str) -> str:
     out = _CLEANER.clean(html)
     error, _raised.error = _raised.error, None
     if error is not None:
         raise error
-    return _restore_markers(_fix_iframes(out), markers)
+    return out
