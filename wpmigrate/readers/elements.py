@@ -404,12 +404,9 @@ class ItemParser:
 def wp_fields_raw(element: etree._Element) -> dict[str, str]:
     """Like :func:`wp_fields` but values unstripped (meta values keep their spaces)."""
     fields: dict[str, str] = {}
-    for child in element:
-        tag = child.tag
-        if tag.__class__ is str:
-            kind, local = _tag_cache.get(tag) or classify(tag)
-            if kind == WP and local not in fields:
-                fields[local] = child.text or "" if not len(child) else "".join(child.itertext())
+    for kind, local, child in children(element):
+        if kind == WP and local not in fields:
+            fields[local] = text_of(child)
     return fields
 
 
