@@ -54,12 +54,15 @@ class AttachmentIndex(Mapping[int, Attachment]):
         self._slots: dict[int, int] = {}  # id -> entry number
         #: Field f of entry n is _text[_ends[4n + f]:_ends[4n + f + 1]].
         self._ends = array("q", [0])
-        self._parents = array("q")  # 0: none (WordPress ids start at 1)
+        self._parents: array[int] | list[int] = array("q")  # 0: none (WordPress ids start at 1)
         self._text = bytearray()
 
     def add(self, key: int, attachment: Attachment) -> None:
         self._slots[key] = len(self._parents)
-        self._parents.append(attachment.parent or 0)
+        try:
+            self._parents.append(attachment.parent or 0)
+        except OverflowError:  # an id past 64 bits, in a damaged export: a plain list from now on
+            self._parents = [*self._parents, attachment.parent]
         for value in (attachment.url, attachment.title, attachment.caption, attachment.alt):
             self._text += value.encode("utf-8", "surrogatepass")
             self._ends.append(len(self._text))
@@ -71,6 +74,12 @@ class AttachmentIndex(Mapping[int, Attachment]):
             self._text[start:end].decode("utf-8", "surrogatepass") for start, end in zip(ends, ends[1:])
         )
         return Attachment(url, self._parents[entry] or None, title, caption, alt)
+
+    def parents(self) -> Iterator[tuple[int, int | None]]:
+        """``(id, parent)`` of every attachment, without building the attachments."""
+        parents = self._parents
+        for key, entry in self._slots.items():
+            yield key, parents[entry] or None
 
     def __contains__(self, key: object) -> bool:
         return key in self._slots
