@@ -286,6 +286,19 @@ def test_bad_rules_file_is_a_usage_error(tmp_path: Path, content: str, message: 
         load_rules(str(path))
 
 
+def test_every_built_in_selector_compiles() -> None:
+    """Rules of the built-in table skip soupsieve's check at start-up; this is that check."""
+    selectors = [rule.selector for rule in DEFAULT_RULES if rule.selector]
+    assert selectors and set(selectors) == noise._TABLE_SELECTORS
+    for selector in selectors:
+        soupsieve.compile(selector)
+
+
+def test_a_bad_selector_is_refused_even_beside_the_built_in_ones() -> None:
+    with pytest.raises(ValueError, match="noise:x"):
+        NoiseRule(name="noise:x", selector="div[[")
+
+
 def test_missing_rules_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read noise rules file"):
         load_rules(str(tmp_path / "nope.json"))
