@@ -12,8 +12,6 @@ from typing import Any
 from wpmigrate.model import Comment
 from wpmigrate.writers.markdown.frontmatter import timestamp
 
-MODES = ("data", "front-matter", "none")
-
 
 def comment_thread(comments: tuple[Comment, ...]) -> list[dict[str, Any]]:
     """The approved comments in file order, nested under their parents; orphans at the top level."""

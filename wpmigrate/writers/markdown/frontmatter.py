@@ -17,7 +17,6 @@ import yaml
 from wpmigrate.errors import UsageError
 from wpmigrate.model import Post
 
-FORMATS = ("yaml", "toml")
 #: Post attributes ``--field NAME=SOURCE`` may name (besides ``meta:KEY`` and ``taxonomy:NAME``).
 FIELD_SOURCES = (
     "id", "type", "status", "slug", "link", "path", "guid", "author", "parent", "menu_order", "sticky",
