@@ -243,7 +243,11 @@ class ItemParser:
         categories: list[etree._Element] = []
         meta_elements: list[etree._Element] = []
         comment_elements: list[etree._Element] = []
-        for kind, local, child in children(item):
+        for child in item:  # not children(): one list fewer per item
+            tag = child.tag
+            if tag.__class__ is not str:
+                continue
+            kind, local = _tag_cache.get(tag) or classify(tag)
             if kind == WP:
                 if local == "postmeta":
                     meta_elements.append(child)
