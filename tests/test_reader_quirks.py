@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SAMPLE
 from wpmigrate import errors
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.readers.wxr import read
@@ -99,3 +99,19 @@ def test_undefined_entity_is_kept_as_text_with_a_warning(tmp_path):
     list(export.posts)
     assert export.site.title == "a &undefined; b"
     assert diagnostics.by_code["xml-html-entity"] == 1
+
+
+@pytest.mark.parametrize("value", ["²", "--5", "9" * 5000, "0x10"])
+@pytest.mark.parametrize("field", ["post_id", "post_parent", "menu_order", "comment_id", "comment_parent"])
+def test_a_number_that_is_not_one_is_left_empty_with_a_warning(tmp_path, run_cli, field, value):
+    """``²`` passes str.isdigit() and 5,000 digits pass the pattern, but int() refuses both."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    start = text.index(f"<wp:{field}>")
+    end = text.index(f"</wp:{field}>", start)
+    source = tmp_path / "odd.xml"
+    source.write_text(f"{text[:start]}<wp:{field}>{value}{text[end:]}", encoding="utf-8")
+    result = run_cli("convert", source, "-o", tmp_path / "out.json")
+    assert result.exit_code == 0, result.output
+    code = "item-no-id" if field == "post_id" else "number-invalid"
+    assert f"[{code}]" in run_cli("validate", source).output
+    assert len(json.loads((tmp_path / "out.json").read_text())["posts"]) == text.count("<item>")

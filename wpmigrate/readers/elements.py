@@ -35,6 +35,9 @@ _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
 _ZERO_DATE = "0000-00-00 00:00:00"
 _WP_DATE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+#: An integer as WordPress writes one: ASCII digits (``str.isdigit`` also takes ``²``, which
+#: ``int`` refuses), short enough for ``int`` (which refuses more than 4,300 digits).
+_INT = re.compile(r"-?[0-9]{1,4000}")
 _COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash", "post-trashed": "trash"}
 
 _tag_cache: dict[str, tuple[str, str]] = {}
@@ -92,9 +95,7 @@ def to_int(value: str | None) -> int | None:
     if value is None:
         return None
     value = value.strip()
-    if value.lstrip("-").isdigit():
-        return int(value)
-    return None
+    return int(value) if _INT.fullmatch(value) else None
 
 
 # ---------------------------------------------------------------- dates
@@ -294,8 +295,8 @@ class ItemParser:
             modified=self._date(utc_date, fields, "post_modified_gmt", post_id),
             modified_local=self._date(local_date, fields, "post_modified", post_id),
             author=author,
-            parent=to_int(fields.get("post_parent")) or None,
-            menu_order=to_int(fields.get("menu_order")) or 0,
+            parent=self._number(fields, "post_parent", post_id) or None,
+            menu_order=self._number(fields, "menu_order", post_id) or 0,
             password=fields.get("post_password", ""),
             sticky=fields.get("is_sticky", "").strip() == "1",
             comment_status=fields.get("comment_status", "").strip(),
@@ -318,6 +319,19 @@ class ItemParser:
             self.ctx.diagnostics.warn(
                 "date-invalid", f"wp:{name} {raw.strip()!r} is not a valid date; left empty",
                 file=self.ctx.file, item=post_id,
+            )
+        return value
+
+    def _number(self, fields: dict[str, str], name: str, post_id: int, comment: int | None = None) -> int | None:
+        """The integer field ``name``; None, with a warning when it holds something else."""
+        raw = fields.get(name)
+        value = to_int(raw)
+        if value is None and raw is not None and raw.strip():
+            shown = raw.strip()
+            shown = shown if len(shown) <= 40 else shown[:40] + "..."
+            self.ctx.diagnostics.warn(
+                "number-invalid", f"wp:{name} {shown!r} is not a whole number; left empty",
+                file=self.ctx.file, item=post_id, comment=comment,
             )
         return value
 
@@ -369,19 +383,19 @@ class ItemParser:
                 meta_elements.append(child)
             elif local not in f:
                 f[local] = text_of(child)
-        comment_id = to_int(f.get("comment_id")) or 0
+        comment_id = self._number(f, "comment_id", post_id) or 0
         if self.ctx.position is not None and element.sourceline is not None:
             self.ctx.position.comments.setdefault(comment_id, self.line(element))
         meta = self.meta(meta_elements, item=post_id, comment=comment_id)
         comment_type = f.get("comment_type", "").strip() or "comment"
-        user_id = to_int(f.get("comment_user_id")) or None
+        user_id = self._number(f, "comment_user_id", post_id, comment_id) or None
         email = f.get("comment_author_email", "").strip()
         url = f.get("comment_author_url", "").strip()
         who = identity.classify(email=email, url=url, user_id=user_id, comment_type=comment_type, meta=meta)
         approved = f.get("comment_approved", "1").strip() or "1"
         return Comment(
             id=comment_id,
-            parent=to_int(f.get("comment_parent")) or None,
+            parent=self._number(f, "comment_parent", post_id, comment_id) or None,
             status=_COMMENT_STATUS.get(approved, approved),
             type=comment_type,
             date=utc_date(f.get("comment_date_gmt", "")),
