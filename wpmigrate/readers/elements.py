@@ -125,10 +125,10 @@ def rfc822_date(value: str) -> str | None:
     """An RFC 822 date (``pubDate``) to ISO 8601 UTC; None if it does not parse."""
     try:
         moment = parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except (TypeError, ValueError, IndexError, OverflowError):  # Overflow: past year 9999 in UTC
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment.isoformat(timespec="seconds") + "Z"
 
 

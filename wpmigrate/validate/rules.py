@@ -95,6 +95,8 @@ class ItemRules:
         #: The export's author logins; None when it lists none by design (WXR 1.0).
         self.authors = authors
         self.exported_at = _parse(exported_at)
+        #: Dates of published items after this cannot be right; None: no limit.
+        self.latest = _later(self.exported_at, FUTURE_SLACK)
         self.posts = IdSet()
         self.comments = IdSet()
         self.pending = _Pending()
@@ -171,9 +173,9 @@ class ItemRules:
             )
         elif (
             moment is not None
-            and self.exported_at is not None
+            and self.latest is not None
             and status not in UNPUBLISHED
-            and moment > self.exported_at + FUTURE_SLACK
+            and moment > self.latest
         ):
             self.findings.report(
                 "date-impossible",
@@ -199,6 +201,14 @@ class ItemRules:
                 "authors; importers will assign those items to another user",
                 file=login.file, line=login.line, item=login.item,
             )
+
+
+def _later(moment: datetime | None, delta: timedelta) -> datetime | None:
+    """``moment + delta``; None when either is missing or the sum is past year 9999."""
+    try:
+        return moment + delta if moment is not None else None
+    except OverflowError:
+        return None
 
 
 def _parse(value: str | None) -> datetime | None:
