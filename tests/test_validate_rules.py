@@ -176,3 +176,12 @@ def test_an_export_dated_at_the_end_of_year_9999_is_still_checked(tmp_path, offs
     found = [(f.code, f.item, f.comment) for f in validate([str(source)]).findings if f.severity != "info"]
     # the local and GMT dates 24 hours apart are still found; nothing is after such an export
     assert found == [("date-impossible", 1, None)]
+
+
+@pytest.mark.parametrize("parent", [2**70, -(2**70)])
+def test_a_parent_id_past_64_bits_is_reported_missing(tmp_path, parent):
+    text = (CASES_DIR / "post-parent-missing.xml").read_text(encoding="utf-8")
+    source = tmp_path / "huge-parent.xml"
+    source.write_text(re.sub(r"<wp:post_parent>[1-9][0-9]*</wp:post_parent>", f"<wp:post_parent>{parent}</wp:post_parent>", text))
+    [finding] = [f for f in validate([str(source)]).findings if f.code == "post-parent-missing"]
+    assert f"parent item {parent}," in finding.message and finding.item == 2

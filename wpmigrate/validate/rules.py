@@ -56,17 +56,23 @@ class IdSet:
         return byte < len(self._bits) and bool(self._bits[byte] >> bit & 1)
 
 
+#: What ``array("q")`` holds; a damaged export's ids can be larger.
+_INT64 = range(-(1 << 63), 1 << 63)
+
+
 @dataclass
 class _Pending:
     """Parent references to check at the end, in compact arrays."""
 
-    child: array = field(default_factory=lambda: array("q"))
-    parent: array = field(default_factory=lambda: array("q"))
+    child: array | list[int] = field(default_factory=lambda: array("q"))
+    parent: array | list[int] = field(default_factory=lambda: array("q"))
     line: array = field(default_factory=lambda: array("q"))
     file: array = field(default_factory=lambda: array("H"))
     files: dict[str, int] = field(default_factory=dict)
 
     def add(self, child: int, parent: int, file: str, line: int | None) -> None:
+        if isinstance(self.child, array) and (child not in _INT64 or parent not in _INT64):
+            self.child, self.parent = list(self.child), list(self.parent)
         self.child.append(child)
         self.parent.append(parent)
         self.line.append(line or 0)
