@@ -229,8 +229,8 @@ def write_sql(
     schema_only: bool = False,
     data_only: bool = False,
     table_prefix: str = "",
-) -> None:
-    """The export as one SQL script: schema, then data in one transaction."""
+) -> list[str]:
+    """The export as one SQL script: schema, then data in one transaction; returns the notes."""
     check_options(dialect=dialect, schema_only=schema_only, data_only=data_only, table_prefix=table_prefix)
     writer = ScriptWriter(stream, t.build_schema(table_prefix), dialect)
     writer.header("schema" if schema_only else "data" if data_only else "schema and data")
@@ -242,6 +242,8 @@ def write_sql(
         writer.schema_statements()
     if not ddl_in_transaction and not schema_only:
         writer.write(_BEGIN[writer.name] + "\n")
+    rows = RowBuilder(export)
     if not schema_only:
-        writer.data(RowBuilder(export).rows(posts))
+        writer.data(rows.rows(posts))
     writer.write("COMMIT;\n")
+    return rows.notes()
