@@ -288,3 +288,21 @@ def test_numbers_past_64_bits_load_as_null_or_zero_with_a_note(dialect, tmp_path
     first = fetch(database, handle, "posts", ["wp_id", "parent_wp_id", "menu_order"])[0]
     assert first == {"wp_id": 2002, "parent_wp_id": None, "menu_order": 0}
     assert [c["wp_id"] for c in fetch(database, handle, "comments", ["wp_id"])][:2] == [0, 502]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_slug_too_long_for_a_mysql_key_is_refused_for_mysql_only(dialect, tmp_path, load):
+    """MySQL's key columns are VARCHAR(255): MariaDB refused the whole script (Data too long)."""
+    slug = "a" * 256
+    source = tmp_path / "long-slug.xml"
+    source.write_text(SAMPLE.read_text(encoding="utf-8").replace("<![CDATA[asia]]></wp:category_nicename>",
+                                                                 f"<![CDATA[{slug}]]></wp:category_nicename>"))
+    script = tmp_path / "long.sql"
+    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "sql", "--dialect", dialect, "-o", str(script)])
+    if dialect == "mysql":
+        assert result.exit_code == 3 and not script.exists()
+        assert "terms.slug 'aaaa" in result.stderr and "has 256 characters" in result.stderr
+        return
+    assert result.exit_code == 0, result.output
+    database, handle = load(script, dialect)
+    assert slug in [t["slug"] for t in fetch(database, handle, "terms", ["slug"])]
