@@ -400,3 +400,26 @@ def test_astro_front_matter_fits_the_blog_template_schema(run_cli, tmp_path):
         assert isinstance(front.get("description"), str) and front["description"], path.name
         assert isinstance(front.get("updatedDate", front["pubDate"]), dt.datetime)
         assert isinstance(front.get("heroImage", ""), str)
+
+
+@pytest.mark.parametrize("mode, fmt", [("front-matter", "yaml"), ("front-matter", "toml"), ("data", "yaml")])
+def test_a_reply_chain_hundreds_deep_is_written_flat_past_the_thread_depth(tmp_path, mode, fmt):
+    """Each level was one more recursion in the JSON/YAML/TOML writers: 700 replies in a chain overflowed."""
+    chain = tuple(Comment(id=n, parent=n - 1 or None, content=f"c{n}", author=Commenter(name=f"A{n}"))
+                  for n in range(1, 701))
+    posts = [Post(id=9, slug="p", comments=chain)]
+    out, _ = _write(tmp_path, posts, comments=mode, front_matter=fmt)
+    from wpmigrate.writers.markdown.comments import MAX_DEPTH
+
+    if mode == "data":
+        [data] = (out / "data").rglob("*.json")
+        thread = json.loads(data.read_text())["comments"]
+    else:
+        thread = split(out / "posts" / "p.md")[0]["comments"]
+    depth, level, written = 0, thread, []
+    while level:
+        depth += 1
+        written += [c["id"] for c in level]
+        level = [r for c in level for r in c.get("replies", [])]
+    assert depth == MAX_DEPTH and sorted(written) == list(range(1, 701))
+    assert [c["parent"] for c in thread[0]["replies"][0]["replies"]] == [2], "the real parent id stays"
