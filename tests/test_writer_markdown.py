@@ -423,3 +423,17 @@ def test_a_reply_chain_hundreds_deep_is_written_flat_past_the_thread_depth(tmp_p
         level = [r for c in level for r in c.get("replies", [])]
     assert depth == MAX_DEPTH and sorted(written) == list(range(1, 701))
     assert [c["parent"] for c in thread[0]["replies"][0]["replies"]] == [2], "the real parent id stays"
+
+
+def test_a_meta_value_nested_hundreds_deep_is_a_field_of_json_text(tmp_path):
+    """PHP-serialized meta decodes to ~490 levels; PyYAML and tomli-w recurse per level and overflowed."""
+    deep: object = None
+    for _ in range(400):
+        deep = [deep]
+    posts = [Post(id=9, slug="p", meta=(Meta("deep", deep), Meta("flat", {"a": [1, 2]})))]
+    for fmt in ("yaml", "toml"):
+        out = tmp_path / fmt
+        write_markdown(_export(posts), posts, str(out), force=False, front_matter=fmt,
+                       fields=("deep=meta:deep", "flat=meta:flat"))
+        front, _ = split(out / "posts" / "p.md")
+        assert json.loads(front["deep"]) == deep and front["flat"] == {"a": [1, 2]}
