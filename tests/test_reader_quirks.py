@@ -115,3 +115,17 @@ def test_a_number_that_is_not_one_is_left_empty_with_a_warning(tmp_path, run_cli
     code = "item-no-id" if field == "post_id" else "number-invalid"
     assert f"[{code}]" in run_cli("validate", source).output
     assert len(json.loads((tmp_path / "out.json").read_text())["posts"]) == text.count("<item>")
+
+
+def test_a_comment_date_that_is_not_a_date_is_reported(tmp_path):
+    """Post dates were reported; a comment's bad date was left empty without a word."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    source = tmp_path / "bad-comment-date.xml"
+    source.write_text(text.replace("<wp:comment_date_gmt><![CDATA[2016-11-22 13:12:00]]>",
+                                   "<wp:comment_date_gmt><![CDATA[2016-02-30 08:14:09]]>", 1), encoding="utf-8")
+    diagnostics = Diagnostics()
+    posts = list(read([str(source)], diagnostics=diagnostics).posts)
+    [comment] = [c for p in posts for c in p.comments if c.id == 501]
+    assert comment.date is None and comment.date_local is not None
+    [found] = [d for d in diagnostics if d.code == "date-invalid"]
+    assert (found.item, found.comment) == (2002, 501) and "'2016-02-30 08:14:09'" in found.message

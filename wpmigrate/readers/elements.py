@@ -310,7 +310,7 @@ class ItemParser:
             comments=tuple(self.comment(c, post_id) for c in comment_elements),
         )
 
-    def _date(self, convert, fields: dict[str, str], name: str, post_id: int) -> str | None:
+    def _date(self, convert, fields: dict[str, str], name: str, post_id: int, comment: int | None = None) -> str | None:
         raw = fields.get(name)
         if raw is None:
             return None
@@ -318,7 +318,7 @@ class ItemParser:
         if value is None and raw.strip() not in ("", _ZERO_DATE):
             self.ctx.diagnostics.warn(
                 "date-invalid", f"wp:{name} {raw.strip()!r} is not a valid date; left empty",
-                file=self.ctx.file, item=post_id,
+                file=self.ctx.file, item=post_id, comment=comment,
             )
         return value
 
@@ -398,8 +398,8 @@ class ItemParser:
             parent=self._number(f, "comment_parent", post_id, comment_id) or None,
             status=_COMMENT_STATUS.get(approved, approved),
             type=comment_type,
-            date=utc_date(f.get("comment_date_gmt", "")),
-            date_local=local_date(f.get("comment_date", "")),
+            date=self._date(utc_date, f, "comment_date_gmt", post_id, comment_id),
+            date_local=self._date(local_date, f, "comment_date", post_id, comment_id),
             content=f.get("comment_content", ""),
             author=Commenter(
                 name=f.get("comment_author", "").strip(),
