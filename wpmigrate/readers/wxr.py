@@ -47,6 +47,8 @@ class Header:
     site: Site
     authors: list[Author]
     terms: list[Term]
+    #: The document's name, for diagnostics.
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +181,14 @@ def _merge(headers: list[Header], creators: Iterable[str], diagnostics: Diagnost
         for author in header.authors:
             authors.setdefault(author.login, author)
         for term in header.terms:
-            terms.setdefault((term.taxonomy, term.slug), term)
+            kept = terms.setdefault((term.taxonomy, term.slug), term)
+            if kept is not term and (kept.id, kept.name) != (term.id, term.name):
+                diagnostics.warn(
+                    "term-slug-duplicate",
+                    f"{term.taxonomy} {term.slug!r} is listed twice, as {_term_label(kept)} and as "
+                    f"{_term_label(term)}; only the first is kept (WordPress allows one term per slug)",
+                    file=header.file,
+                )
     for login in creators:
         if login not in authors:
             authors[login] = Author(login=login, display_name=login)
@@ -188,6 +197,10 @@ def _merge(headers: list[Header], creators: Iterable[str], diagnostics: Diagnost
                 f"author {login!r} is named by posts but not listed in the export; added from dc:creator",
             )
     return site, tuple(authors.values()), tuple(terms.values())
+
+
+def _term_label(term: Term) -> str:
+    return f"{term.name!r} (id {term.id})" if term.id is not None else repr(term.name)
 
 
 class _Document:
@@ -261,7 +274,7 @@ class _Document:
 
     def _header_from(self, channel, *, deep: bool = False) -> Header:
         if channel is None:
-            return Header(Site(generator=self.head.generator_comment or ""), [], [])
+            return Header(Site(generator=self.head.generator_comment or ""), [], [], self.source.name)
         parser = ItemParser(ItemContext(self.source.name, "", {}, self.diagnostics))
         authors, terms = [], []
         found = ((*classify(c.tag), c) for c in channel.iter() if isinstance(c.tag, str)) if deep else children(channel)
@@ -274,7 +287,7 @@ class _Document:
                 terms.append(elements.parse_term(local, child, parser.term_meta))
         site = elements.parse_site(channel, self.head.generator_comment)
         self._check_version(site)
-        return Header(site, authors, terms)
+        return Header(site, authors, terms, self.source.name)
 
     def _check_version(self, site: Site) -> None:
         version = site.wxr_version
