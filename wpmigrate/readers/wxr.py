@@ -179,16 +179,10 @@ def _merge(headers: list[Header], creators: Iterable[str], diagnostics: Diagnost
     terms: dict[tuple[str, str], Term] = {}
     for header in headers:
         for author in header.authors:
-            authors.setdefault(author.login, author)
+            _keep_first(authors, author.login, author, f"author {author.login!r}", header.file, diagnostics)
         for term in header.terms:
-            kept = terms.setdefault((term.taxonomy, term.slug), term)
-            if kept is not term and (kept.id, kept.name) != (term.id, term.name):
-                diagnostics.warn(
-                    "term-slug-duplicate",
-                    f"{term.taxonomy} {term.slug!r} is listed twice, as {_term_label(kept)} and as "
-                    f"{_term_label(term)}; only the first is kept (WordPress allows one term per slug)",
-                    file=header.file,
-                )
+            what = f"{term.taxonomy} {term.slug!r}"
+            _keep_first(terms, (term.taxonomy, term.slug), term, what, header.file, diagnostics)
     for login in creators:
         if login not in authors:
             authors[login] = Author(login=login, display_name=login)
@@ -199,8 +193,30 @@ def _merge(headers: list[Header], creators: Iterable[str], diagnostics: Diagnost
     return site, tuple(authors.values()), tuple(terms.values())
 
 
-def _term_label(term: Term) -> str:
-    return f"{term.name!r} (id {term.id})" if term.id is not None else repr(term.name)
+def _keep_first(found: dict, key, record: Author | Term, what: str, file: str | None, diagnostics: Diagnostics) -> None:
+    """``record`` under ``key`` unless one is there already. The same record is listed twice
+    in sound exports (each part of a split export repeats the header; terms come as
+    ``wp:category`` and ``wp:term``); a different one (another id, name or e-mail) is reported."""
+    kept = found.setdefault(key, record)
+    if kept is record or _identity(kept) == _identity(record):
+        return
+    code, rule = ("term-slug-duplicate", "one term per slug") if isinstance(record, Term) else \
+        ("author-login-duplicate", "one user per login")
+    diagnostics.warn(
+        code,
+        f"{what} is listed twice, as {_label(kept)} and as {_label(record)}; only the first is kept "
+        f"(WordPress allows {rule})",
+        file=file,
+    )
+
+
+def _identity(record: Author | Term) -> tuple:
+    return (record.id, record.name) if isinstance(record, Term) else (record.id, record.email)
+
+
+def _label(record: Author | Term) -> str:
+    name = record.name if isinstance(record, Term) else record.email or record.display_name
+    return f"{name!r} (id {record.id})" if record.id is not None else repr(name)
 
 
 class _Document:

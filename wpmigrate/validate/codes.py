@@ -51,6 +51,7 @@ _TABLE = [
     ("post-id-duplicate", "ids", "error", "Two items share a `wp:post_id`; an importer keeps only one."),
     ("comment-id-duplicate", "ids", "error", "Two comments share a `wp:comment_id`; an importer keeps only one."),
     ("term-id-duplicate", "ids", "error", "Two terms (categories, tags, terms) of one file share a `wp:term_id`."),
+    ("author-login-duplicate", "ids", "warning", "Two different authors share a login; only the first is kept."),
     ("term-slug-duplicate", "ids", "warning", "Two different terms of one taxonomy share a slug; only the first is kept."),
     # rule "references": what one record names exists
     ("post-parent-missing", "references", "warning", "`wp:post_parent` names no item of the export."),
