@@ -445,6 +445,15 @@ def test_matches_literal_wordpress_patterns(text: str, br: bool) -> None:
     assert wpautop(text, br) == reference_wpautop(text, br)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_characters="<"), max_size=30), st.booleans())
+@example("\x0c\t ", True)  # only ASCII whitespace, but not what PHP's trim() strips
+@example(" x \x0b", False)
+def test_text_without_tags_matches_literal_wordpress_patterns(text: str, br: bool) -> None:
+    """Comments are mostly one line of plain text: wpautop shortcuts those."""
+    assert wpautop(text, br) == reference_wpautop(text, br)
+
+
 SHORTCODE_TOKENS = [
     "<p>", "</p>", "[gallery", "[gal", "[gallery-x", "[gal.x", "]", "/", "/]", "[/gallery]",
     "[/gal]", "[caption", "[/caption]", " ", "&nbsp;", "\xa0", "\n", "x", "[",

@@ -52,7 +52,7 @@ def match(rules: list[dict], path: str, query: dict[str, str]) -> dict | None:
 def test_netlify_query_rules_follow_the_documented_syntax():
     pairs = [("/?p=12", "/posts/hello/"), ("/?p=13", "/posts/world/"), ("/?page_id=3", "/about/"),
              ("/?attachment_id=7", "/posts/hello/"), ("/2016/11/22/hello/", "/posts/hello/")]
-    rules = parse_netlify(redirect_files(pairs)["_redirects"])
+    rules = parse_netlify("".join(redirect_files(pairs)["_redirects"]))
     assert len(rules) == len(pairs)
     for old, new in pairs:
         path, _, query = old.partition("?")

@@ -7,6 +7,8 @@ import tomllib
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import SAMPLE
 from wpmigrate import errors
@@ -437,3 +439,34 @@ def test_a_meta_value_nested_hundreds_deep_is_a_field_of_json_text(tmp_path):
                        fields=("deep=meta:deep", "flat=meta:flat"))
         front, _ = split(out / "posts" / "p.md")
         assert json.loads(front["deep"]) == deep and front["flat"] == {"a": [1, 2]}
+
+
+urls = st.text(max_size=12)  # any text: U+2028 and other line ends that are not "\n" included
+manifest_entries = st.lists(
+    st.fixed_dictionaries({"url": urls, "file": st.one_of(st.none(), urls),
+                           "attachment": st.one_of(st.none(), st.integers(1, 10**6)),
+                           "posts": st.lists(st.integers(1, 10**6), max_size=3)}),
+    max_size=4,
+)
+
+
+@given(manifest_entries)
+def test_the_media_manifest_streams_the_text_json_would_write_whole(entries):
+    from wpmigrate.writers.markdown.writer import media_manifest
+
+    assert "".join(media_manifest(iter(entries))) == json.dumps({"media": entries}, ensure_ascii=False, indent=1) + "\n"
+
+
+def test_big_files_are_streamed_and_rewritten_only_when_changed(tmp_path):
+    from wpmigrate.writers.markdown.writer import Folder, Summary
+
+    summary = Summary()
+    Folder(str(tmp_path), summary).write_lines("r/a.txt", iter(["one\n", "two\ud800\n"]))
+    assert (tmp_path / "r" / "a.txt").read_text(encoding="utf-8") == "one\ntwo\ufffd\n"
+    again = Folder(str(tmp_path), summary)  # a second run: the folder is not new
+    again.write_lines("r/a.txt", iter(["one\n", "two\ud800\n"]))
+    again.write_lines("r/b.txt", iter(["new\n"]))
+    again.write_lines("r/a.txt", iter(["changed\n"]))
+    assert (summary.written, summary.unchanged) == (3, 1)
+    assert (tmp_path / "r" / "a.txt").read_text() == "changed\n" and (tmp_path / "r" / "b.txt").read_text() == "new\n"
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["a.txt", "b.txt"], "no partial file left"

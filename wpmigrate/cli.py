@@ -8,15 +8,11 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from wpmigrate import __version__
-from wpmigrate.batch import BatchOptions, plan_batch, run_batch
-from wpmigrate.batch.plan import Task
-from wpmigrate.batch.progress import make_display
-from wpmigrate.batch.report import exit_code as batch_exit_code
-from wpmigrate.batch.report import summary as batch_summary
 from wpmigrate.convert import ConvertOptions, convert
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, UsageError, WpmigrateError
@@ -25,9 +21,11 @@ from wpmigrate.pii import DEFAULT_SALT, MODES
 from wpmigrate.validate import FAIL_ON, validate
 from wpmigrate.validate import formats as report_formats
 from wpmigrate.writers import FORMATS
-from wpmigrate.writers.markdown.comments import MODES as COMMENT_MODES
-from wpmigrate.writers.markdown.frontmatter import FORMATS as FRONT_MATTER_FORMATS
+from wpmigrate.writers.markdown.options import COMMENT_MODES, FRONT_MATTER_FORMATS
 from wpmigrate.writers.markdown.profiles import PROFILES
+
+if TYPE_CHECKING:
+    from wpmigrate.batch.plan import Task
 
 SHOWN_DIAGNOSTICS = 10
 
@@ -175,6 +173,12 @@ def batch_command(ctx: click.Context, sources: tuple[str, ...], outdir: str, job
 
     def run() -> None:
         nonlocal code
+        # here, not at the top: batch's display (rich) and planning cost a tenth of a second
+        from wpmigrate.batch import BatchOptions, plan_batch, run_batch  # noqa: PLC0415
+        from wpmigrate.batch.progress import make_display  # noqa: PLC0415
+        from wpmigrate.batch.report import exit_code as batch_exit_code  # noqa: PLC0415
+        from wpmigrate.batch.report import summary as batch_summary  # noqa: PLC0415
+
         options["format_options"] = _format_options(options)
         settings = BatchOptions(outdir, ConvertOptions(**options), jobs or available_cores(), timeout, force)
         if dry_run:

@@ -29,6 +29,7 @@ BLOCK_TAGS = (
 )
 
 _PHP_TRIM = " \t\n\r\0\x0b"  # what PHP's trim() strips by default
+_ASCII_SPACES = " \t\n\r\f\v"  # what \s matches in an ASCII pattern
 _TAG_NEWLINE = " <!-- wpnl --> "
 _KEPT_NEWLINE = "<WPPreserveNewline />"
 
@@ -160,6 +161,8 @@ def wpautop(text: str, br: bool = True) -> str:
     if not text.strip(_PHP_TRIM):
         return ""
     if "<" not in text:
+        if "\n" not in text and "\r" not in text and text.strip(_ASCII_SPACES):
+            return f"<p>{text}</p>\n"  # one line of text (most comments): one paragraph
         # No tag: steps 3-13 find nothing, and of step 15 only empty paragraphs can go
         # (every other pattern needs a tag the text would have had to hold).
         text = _EMPTY_P.sub("", _wrap_paragraphs(text.replace("\r\n", "\n").replace("\r", "\n") + "\n"))

@@ -353,9 +353,9 @@ class ItemParser:
     def meta(self, elements: Iterable[etree._Element], item: int | None = None, comment: int | None = None) -> tuple[Meta, ...]:
         rows = []
         for element in elements:
-            f = wp_fields_raw(element)
-            key = f.get("meta_key", "").strip()
-            rows.append(Meta(key, self._decode(f.get("meta_value", ""), key, item, comment, element)))
+            key, value = _meta_pair(element)
+            key = key.strip()
+            rows.append(Meta(key, self._decode(value, key, item, comment, element)))
         return tuple(rows)
 
     def term_meta(self, element: etree._Element) -> tuple[Meta, ...]:
@@ -376,7 +376,11 @@ class ItemParser:
     def comment(self, element: etree._Element, post_id: int) -> Comment:
         f: dict[str, str] = {}
         meta_elements = []
-        for kind, local, child in children(element):
+        for child in element:  # not children(): comments are many, and this is their every field
+            tag = child.tag
+            if tag.__class__ is not str:
+                continue
+            kind, local = _tag_cache.get(tag) or classify(tag)
             if kind != WP:
                 continue
             if local == "commentmeta":
@@ -413,6 +417,23 @@ class ItemParser:
             ),
             meta=meta,
         )
+
+
+def _meta_pair(element: etree._Element) -> tuple[str, str]:
+    """The first ``wp:meta_key`` and ``wp:meta_value`` texts of a meta element ("" if absent).
+
+    :func:`wp_fields_raw` would do, but meta elements are the most numerous of an export."""
+    key = value = None
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is str:
+            kind, local = _tag_cache.get(tag) or classify(tag)
+            if kind == WP:
+                if local == "meta_key":
+                    key = text_of(child) if key is None else key
+                elif local == "meta_value":
+                    value = text_of(child) if value is None else value
+    return key or "", value or ""
 
 
 def wp_fields_raw(element: etree._Element) -> dict[str, str]:

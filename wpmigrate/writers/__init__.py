@@ -10,7 +10,6 @@ from typing import Any, BinaryIO
 from wpmigrate.errors import UsageError
 from wpmigrate.model import Export, Post
 from wpmigrate.output import atomic_file
-from wpmigrate.writers import markdown
 from wpmigrate.writers.json import post_json, post_ndjson, write_json, write_ndjson
 
 #: ``write(export, posts, path, force=..., **format options)``; path "-" is stdout.
@@ -41,7 +40,7 @@ class Format:
 
 def on_first_use(module: str, name: str) -> Callable[..., Any]:
     """``module.name``, imported when first called: SQLAlchemy costs a third of a second
-    to import, and only the SQL formats need it."""
+    to import and only the SQL formats need it; Markdown's YAML and HTML converter a tenth."""
 
     def call(*args: Any, **kwargs: Any) -> Any:
         return getattr(importlib.import_module(module), name)(*args, **kwargs)
@@ -65,6 +64,8 @@ def stream_writer(write: Callable[[Export, Iterable[Post], BinaryIO], None]) -> 
     return write_to_path
 
 
+_MARKDOWN = "wpmigrate.writers.markdown"
+
 FORMATS: dict[str, Format] = {
     "json": Format("json", ".json", stream_writer(write_json), description="one JSON document (default)",
                    make_prepare=per_post(post_json)),
@@ -74,8 +75,10 @@ FORMATS: dict[str, Format] = {
                   description="an SQL script (--dialect sqlite|postgresql|mysql)", modules=("wpmigrate.writers.sql",)),
     "sqlite": Format("sqlite", ".db", on_first_use("wpmigrate.writers.sqlite", "write_sqlite"), streams=False,
                      description="a SQLite database with full-text search", modules=("wpmigrate.writers.sqlite",)),
-    "markdown": Format("markdown", "", markdown.write_markdown, streams=False, make_prepare=markdown.prepare,
-                       check=markdown.check_output, description="a folder of Markdown files for a static site"),
+    "markdown": Format("markdown", "", on_first_use(_MARKDOWN, "write_markdown"), streams=False,
+                       make_prepare=on_first_use(_MARKDOWN, "prepare"), check=on_first_use(_MARKDOWN, "check_output"),
+                       description="a folder of Markdown files for a static site",
+                       modules=(f"{_MARKDOWN}.render", f"{_MARKDOWN}.writer")),
 }
 
 

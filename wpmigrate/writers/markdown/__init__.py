@@ -7,21 +7,41 @@ Two parts, so the per-post work can run in worker processes:
   and the format options;
 * :func:`write_markdown` (writer.py): names, writes and indexes the rendered
   posts in order (it renders a plain :class:`~wpmigrate.model.Post` itself).
+
+Importing the package is light (the CLI reads its option vocabularies from
+``options.py``); render.py and writer.py, which load YAML, TOML and the HTML
+converter, are imported when a name from them is first used.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wpmigrate.model import Export, Post
-from wpmigrate.writers.markdown.render import RenderedPost, Settings, Skipped, make_settings, render
-from wpmigrate.writers.markdown.writer import check_output, write_markdown
+
+if TYPE_CHECKING:
+    from wpmigrate.writers.markdown.render import RenderedPost, Settings, Skipped, make_settings, render
+    from wpmigrate.writers.markdown.writer import check_output, write_markdown
 
 __all__ = ["RenderedPost", "Settings", "Skipped", "check_output", "prepare", "render", "write_markdown"]
+
+_LAZY = {
+    "RenderedPost": "render", "Settings": "render", "Skipped": "render", "make_settings": "render",
+    "render": "render", "check_output": "writer", "write_markdown": "writer",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
 
 
 def prepare(export: Export, **options: Any) -> Callable[[Post], RenderedPost | Skipped]:
     """The picklable per-post function for ``export`` and these format options."""
+    from wpmigrate.writers.markdown.render import make_settings, render  # noqa: PLC0415 - see the docstring
+
     return functools.partial(render, settings=make_settings(export, **options))

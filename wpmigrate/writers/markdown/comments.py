@@ -12,7 +12,6 @@ from typing import Any
 from wpmigrate.model import Comment
 from wpmigrate.writers.markdown.frontmatter import timestamp
 
-MODES = ("data", "front-matter", "none")
 #: Replies nested deeper are listed beside their parent, as WordPress shows replies past its
 #: thread depth (10 at most): the JSON, YAML and TOML writers recurse once per level, and a
 #: reply chain hundreds long (a damaged or generated export) overflowed Python's stack.

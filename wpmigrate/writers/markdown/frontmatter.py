@@ -18,7 +18,6 @@ import yaml
 from wpmigrate.errors import UsageError
 from wpmigrate.model import Post
 
-FORMATS = ("yaml", "toml")
 #: A meta value nested deeper goes into the front matter as its JSON text: PyYAML and tomli-w
 #: recurse once per level, and PHP-serialized meta can nest hundreds deep.
 MAX_FIELD_DEPTH = 32

@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Collection, Iterable, Iterator
+from itertools import chain
 from urllib.parse import parse_qsl
 
 REDIRECTS_DIR = "redirects"
@@ -25,15 +27,23 @@ _SAFE_PATH = re.compile(r"^/[^\s\"'{};#]*$")
 _NETLIFY_TOKEN = re.compile(r"^[^\s=#:][^\s=#]*$")
 
 
-def redirect_files(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """File name -> text, for nginx, Apache, Netlify and CSV."""
-    pairs = [(old, new) for old, new in pairs if old != new and _SAFE_PATH.match(old) and _SAFE_PATH.match(new)]
+def redirect_files(pairs: Collection[tuple[str, str]]) -> dict[str, Iterator[str]]:
+    """File name -> its lines, for nginx, Apache, Netlify and CSV.
+
+    Lines are made as they are read, each format going through ``pairs`` once (a list or a
+    dict's items): an export of a million URLs never has a whole file in memory.
+    """
     return {
-        "nginx.conf": _nginx(pairs),
-        "apache.htaccess": _apache(pairs),
-        "_redirects": _netlify(pairs),
-        "redirects.csv": _csv(pairs),
+        "nginx.conf": _nginx(_usable(pairs)),
+        "apache.htaccess": _apache(_usable(pairs)),
+        "_redirects": _netlify(_usable(pairs)),
+        "redirects.csv": _csv(_usable(pairs)),
     }
+
+
+def _usable(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """The pairs that redirect somewhere else, between paths every format can quote."""
+    return ((old, new) for old, new in pairs if old != new and _SAFE_PATH.match(old) and _SAFE_PATH.match(new))
 
 
 def _split(old: str) -> tuple[str, list[tuple[str, str]]]:
@@ -42,48 +52,44 @@ def _split(old: str) -> tuple[str, list[tuple[str, str]]]:
     return path, parse_qsl(query, keep_blank_values=True)
 
 
-def _nginx(pairs: list[tuple[str, str]]) -> str:
-    lines = [
-        "# wpmigrate: old WordPress URLs -> new pages. In the http block:",
-        "#   include redirects/nginx.conf;   and in the server block:",
-        "#   if ($wpmigrate_redirect) { return 301 $wpmigrate_redirect; }",
-        "map $request_uri $wpmigrate_redirect {",
-        "    default \"\";",
-    ]
+def _nginx(pairs: Iterator[tuple[str, str]]) -> Iterator[str]:
+    yield "# wpmigrate: old WordPress URLs -> new pages. In the http block:\n"
+    yield "#   include redirects/nginx.conf;   and in the server block:\n"
+    yield "#   if ($wpmigrate_redirect) { return 301 $wpmigrate_redirect; }\n"
+    yield "map $request_uri $wpmigrate_redirect {\n"
+    yield '    default "";\n'
     for old, new in pairs:
-        lines.append(f'    "{old}" "{new}";')
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        yield f'    "{old}" "{new}";\n'
+    yield "}\n"
 
 
-def _apache(pairs: list[tuple[str, str]]) -> str:
-    lines = ["# wpmigrate: old WordPress URLs -> new pages (mod_rewrite).", "RewriteEngine On"]
+def _apache(pairs: Iterator[tuple[str, str]]) -> Iterator[str]:
+    yield "# wpmigrate: old WordPress URLs -> new pages (mod_rewrite).\n"
+    yield "RewriteEngine On\n"
     for old, new in pairs:
         path, query = _split(old)
         pattern = "^" + re.escape(path.lstrip("/")) + "$"
         for name, value in query:
-            lines.append(f"RewriteCond %{{QUERY_STRING}} (^|&){re.escape(name)}={re.escape(value)}(&|$)")
-        lines.append(f"RewriteRule {pattern} {new}{'?' if query else ''} [R=301,L]")
-    return "\n".join(lines) + "\n"
+            yield f"RewriteCond %{{QUERY_STRING}} (^|&){re.escape(name)}={re.escape(value)}(&|$)\n"
+        yield f"RewriteRule {pattern} {new}{'?' if query else ''} [R=301,L]\n"
 
 
-def _netlify(pairs: list[tuple[str, str]]) -> str:
-    lines = [
-        "# wpmigrate: old WordPress URLs -> new pages (Netlify; Cloudflare Pages has no query rules).",
-        "# Query rules are forced (301!): their path / is a file on the new site, which would win otherwise.",
-    ]
+def _netlify(pairs: Iterator[tuple[str, str]]) -> Iterator[str]:
+    yield "# wpmigrate: old WordPress URLs -> new pages (Netlify; Cloudflare Pages has no query rules).\n"
+    yield "# Query rules are forced (301!): their path / is a file on the new site, which would win otherwise.\n"
     for old, new in pairs:
         path, query = _split(old)
         if not query:
-            lines.append(f"{path} {new} 301")
+            yield f"{path} {new} 301\n"
         elif all(_NETLIFY_TOKEN.match(part) for pair in query for part in pair):  # else no literal rule exists
-            lines.append(" ".join([path, *(f"{name}={value}" for name, value in query), new, "301!"]))
-    return "\n".join(lines) + "\n"
+            yield " ".join([path, *(f"{name}={value}" for name, value in query), new, "301!"]) + "\n"
 
 
-def _csv(pairs: list[tuple[str, str]]) -> str:
+def _csv(pairs: Iterator[tuple[str, str]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["old", "new"])
-    writer.writerows(pairs)
-    return buffer.getvalue()
+    for row in chain([("old", "new")], pairs):
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

@@ -14,10 +14,10 @@ from typing import Any
 from wpmigrate.errors import UsageError
 from wpmigrate.model import Export, Post
 from wpmigrate.writers.markdown import frontmatter as fm
-from wpmigrate.writers.markdown.comments import MODES as COMMENT_MODES
 from wpmigrate.writers.markdown.comments import comment_thread
 from wpmigrate.writers.markdown.convert_html import HtmlOptions, to_markdown
 from wpmigrate.writers.markdown.media import MediaPaths, hostname
+from wpmigrate.writers.markdown.options import COMMENT_MODES, FRONT_MATTER_FORMATS
 from wpmigrate.writers.markdown.paths import safe_segment, safe_stem
 from wpmigrate.writers.markdown.profiles import Profile, get_profile
 
@@ -91,7 +91,7 @@ def make_settings(export: Export, *, profile: str = "plain", front_matter: str |
     """Settings from the format options, checked (a :class:`UsageError` for a bad one)."""
     chosen = get_profile(profile)
     front_matter = front_matter or chosen.default_front_matter
-    if front_matter not in fm.FORMATS:
+    if front_matter not in FRONT_MATTER_FORMATS:
         raise UsageError(f"unknown --front-matter {front_matter!r}", hint="use yaml or toml")
     if comments not in COMMENT_MODES:
         raise UsageError(f"unknown --comments {comments!r}", hint="use " + ", ".join(COMMENT_MODES))

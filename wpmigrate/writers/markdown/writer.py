@@ -10,10 +10,11 @@ folder is ever deleted.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,17 +72,9 @@ class Folder:
 
     def write(self, relative: str, text: str) -> None:
         target = inside(self.root, relative, self.checked)
+        data = _utf8(text)
         try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate: U+FFFD, so generators read valid UTF-8
-            data = without_surrogates(text).encode("utf-8")
-        folder = os.path.dirname(target)
-        try:
-            if folder not in self.made:
-                # A folder this run creates holds no earlier files: no need to compare there.
-                self.made[folder] = not os.path.isdir(folder)
-                os.makedirs(folder, exist_ok=True)
-            if not self.made[folder] and _same(target, data):
+            if not self._new_folder(target) and _same(target, data):
                 self.summary.unchanged += 1
                 return
             # Written beside the target then renamed: a crash never leaves half a file.
@@ -92,6 +85,39 @@ class Folder:
         except OSError as exc:
             raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
         self.summary.written += 1
+
+    def write_lines(self, relative: str, lines: Iterable[str]) -> None:
+        """:meth:`write` for a file too big to hold: written as ``lines`` come, then compared."""
+        target = inside(self.root, relative, self.checked)
+        partial = target + ".wpmigrate-part"
+        try:
+            new = self._new_folder(target)
+            with open(partial, "wb") as stream:
+                stream.writelines(map(_utf8, lines))
+            if not new and os.path.isfile(target) and filecmp.cmp(partial, target, shallow=False):
+                os.remove(partial)
+                self.summary.unchanged += 1
+                return
+            os.replace(partial, target)
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+        self.summary.written += 1
+
+    def _new_folder(self, target: str) -> bool:
+        """Whether this run created the folder of ``target`` (made now if missing): a new
+        folder holds no earlier files, so nothing there needs comparing."""
+        folder = os.path.dirname(target)
+        if folder not in self.made:
+            self.made[folder] = not os.path.isdir(folder)
+            os.makedirs(folder, exist_ok=True)
+        return self.made[folder]
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: U+FFFD, so generators read valid UTF-8
+        return without_surrogates(text).encode("utf-8")
 
 
 def _same(path: str, data: bytes) -> bool:
@@ -122,7 +148,9 @@ class MarkdownWriter:
         self.redirects: dict[str, str] = {}
         #: Attachment id -> (old page path, parent id): their pages redirect to the parent.
         self.attachments: dict[int, tuple[str, int | None]] = {}
-        self.media: dict[str, dict[str, Any]] = {}
+        #: Media URL -> [local file, attachment id, ids of the posts using it] (a list, not a
+        #: dict: a large export has hundreds of thousands).
+        self.media: dict[str, list[Any]] = {}
         self.locate = settings.media or media_mod.MediaPaths(frozenset())
 
     def add(self, item: Post | RenderedPost | Skipped) -> None:
@@ -167,11 +195,12 @@ class MarkdownWriter:
     def _media(self, url: str, *, post: int | None = None, attachment: int | None = None) -> None:
         entry = self.media.get(url)
         if entry is None:
-            entry = self.media[url] = {"file": self.locate.relative(url), "attachment": None, "posts": []}
+            entry = self.media[url] = [self.locate.relative(url), None, []]
         if attachment is not None:
-            entry["attachment"] = attachment
-        if post is not None and (not entry["posts"] or entry["posts"][-1] != post):
-            entry["posts"].append(post)
+            entry[1] = attachment
+        posts = entry[2]
+        if post is not None and (not posts or posts[-1] != post):
+            posts.append(post)
 
     def close(self) -> list[str]:
         """Redirects, the media manifest (and downloads), the marker; the summary lines."""
@@ -181,13 +210,12 @@ class MarkdownWriter:
                 if path and path != "/":
                     self.redirects.setdefault(path, target)
                 self.redirects.setdefault(f"/?attachment_id={attachment}", target)
-        for name, text in redirect_files(list(self.redirects.items())).items():
-            self.folder.write(f"{REDIRECTS_DIR}/{name}", text)
-        self.folder.write(
-            f"{media_mod.MEDIA_DIR}.json",
-            json.dumps({"media": [{"url": u, **e} for u, e in self.media.items()]}, ensure_ascii=False, indent=1)
-            + "\n",
-        )
+        for name, lines in redirect_files(self.redirects.items()).items():
+            self.folder.write_lines(f"{REDIRECTS_DIR}/{name}", lines)
+        self.folder.write_lines(f"{media_mod.MEDIA_DIR}.json", media_manifest(
+            {"url": url, "file": file, "attachment": attachment, "posts": posts}
+            for url, (file, attachment, posts) in self.media.items()
+        ))
         notes = self._download() if self.download_media else []
         if self.profile.name == "hugo":
             self._hugo_config()
@@ -198,9 +226,9 @@ class MarkdownWriter:
         """Fetch every media file once (one URL per local file, preferring one without a query)."""
         static = self.profile.static_dir
         targets: dict[str, str] = {}
-        for url, entry in self.media.items():
-            if entry["file"]:
-                target = inside(self.folder.root, f"{static}/{entry['file']}" if static else entry["file"])
+        for url, (file, _, _) in self.media.items():
+            if file:
+                target = inside(self.folder.root, f"{static}/{file}" if static else file)
                 if target not in targets or ("?" in targets[target] and "?" not in url):
                     targets[target] = url
         result = media_mod.download((url, target) for target, url in targets.items())
@@ -221,6 +249,18 @@ class MarkdownWriter:
             "markup": {"goldmark": {"renderer": {"unsafe": True}}},
         }
         self.folder.write("hugo.toml", tomli_w.dumps(config))
+
+
+def media_manifest(entries: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """``media.json`` an entry at a time: the text of ``json.dumps({"media": [...]}, indent=1)``."""
+    first = True
+    for entry in entries:
+        # Indented by splitting at "\n" only: JSON escapes it in strings (not U+2028 and kin,
+        # which str.splitlines and so textwrap would take for line ends).
+        lines = json.dumps(entry, ensure_ascii=False, indent=1).split("\n")
+        yield ('{\n "media": [\n' if first else ",\n") + "\n".join("  " + line for line in lines)
+        first = False
+    yield '{\n "media": []\n}\n' if first else "\n ]\n}\n"
 
 
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json")
