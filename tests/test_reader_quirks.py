@@ -129,3 +129,21 @@ def test_a_comment_date_that_is_not_a_date_is_reported(tmp_path):
     assert comment.date is None and comment.date_local is not None
     [found] = [d for d in diagnostics if d.code == "date-invalid"]
     assert (found.item, found.comment) == (2002, 501) and "'2016-02-30 08:14:09'" in found.message
+
+
+@pytest.mark.parametrize("value, url", [
+    ("abc", None), ('a:1:{i:0;i:2003;}', None), ("²", None), ("i:2003;", "att"), ("2003", "att"), ("", None),
+])
+def test_a_thumbnail_id_that_is_no_id_is_reported(tmp_path, value, url):
+    """A _thumbnail_id naming a missing attachment was reported; one that is no id at all was not."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    start = text.index("<wp:meta_key><![CDATA[_thumbnail_id]]></wp:meta_key>")
+    value_start = text.index("<wp:meta_value>", start)
+    value_end = text.index("</wp:meta_value>", value_start)
+    source = tmp_path / "thumb.xml"
+    source.write_text(f"{text[:value_start]}<wp:meta_value><![CDATA[{value}]]>{text[value_end:]}", encoding="utf-8")
+    diagnostics = Diagnostics()
+    export = read([str(source)], diagnostics=diagnostics)
+    [post] = [p for p in export.posts if any(m.key == "_thumbnail_id" for m in p.meta)]
+    assert post.featured_image == (export.attachments[2003].url if url else None)
+    assert diagnostics.by_code["featured-image-missing"] == (0 if url or value == "" else 1)

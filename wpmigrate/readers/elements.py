@@ -338,13 +338,15 @@ class ItemParser:
     def _featured_image(self, meta: tuple[Meta, ...], post_id: int) -> str | None:
         for entry in meta:
             if entry.key == "_thumbnail_id":
-                attachment = to_int(str(entry.value))
+                text = str(entry.value).strip() if isinstance(entry.value, (str, int)) else None
+                attachment = to_int(text)
                 found = self.ctx.attachments.get(attachment) if attachment else None
                 url = found.url if found is not None else None
-                if attachment and url is None:
+                if (attachment and url is None) or (attachment is None and text != ""):
+                    shown = attachment if attachment is not None else repr(entry.value)[:40]
                     self.ctx.diagnostics.warn(
                         "featured-image-missing",
-                        f"_thumbnail_id {attachment} names no attachment in the export",
+                        f"_thumbnail_id {shown} names no attachment in the export",
                         file=self.ctx.file, item=post_id,
                     )
                 return url
