@@ -147,3 +147,18 @@ def test_a_thumbnail_id_that_is_no_id_is_reported(tmp_path, value, url):
     [post] = [p for p in export.posts if any(m.key == "_thumbnail_id" for m in p.meta)]
     assert post.featured_image == (export.attachments[2003].url if url else None)
     assert diagnostics.by_code["featured-image-missing"] == (0 if url or value == "" else 1)
+
+
+@pytest.mark.parametrize("gmt, date, warned", [
+    ("2016-11-22 15:00:52+05:00", "2016-11-22T10:00:52Z", 0),  # was read as 15:00:52 UTC
+    ("2016-11-22 10:00:52", "2016-11-22T10:00:52Z", 0),
+    ("0001-01-01 00:00:00+14:00", None, 1),  # before year 1 in UTC
+])
+def test_a_gmt_date_with_an_offset_is_converted_to_utc(tmp_path, gmt, date, warned):
+    text = SAMPLE.read_text(encoding="utf-8")
+    source = tmp_path / "offset.xml"
+    source.write_text(text.replace("<wp:post_date_gmt><![CDATA[2016-11-22 10:00:52]]>",
+                                   f"<wp:post_date_gmt><![CDATA[{gmt}]]>", 1), encoding="utf-8")
+    diagnostics = Diagnostics()
+    [post, *_] = list(read([str(source)], diagnostics=diagnostics).posts)
+    assert post.date == date and diagnostics.by_code["date-invalid"] == warned

@@ -102,9 +102,21 @@ def to_int(value: str | None) -> int | None:
 
 
 def utc_date(value: str) -> str | None:
-    """``2016-11-22 10:00:00`` (UTC) to ``2016-11-22T10:00:00Z``; None for zero/invalid."""
+    """``2016-11-22 10:00:00`` (UTC) to ``2016-11-22T10:00:00Z``; None for zero/invalid.
+
+    WordPress writes no offset; a value with one (``+05:00``) is converted to UTC, not
+    read as if it were UTC already."""
     local = local_date(value)
-    return None if local is None else local + "Z"
+    if local is None or len(value.strip()) <= 19:  # no room for an offset: the usual case
+        return None if local is None else local + "Z"
+    moment = datetime.fromisoformat(value.strip())
+    if moment.tzinfo is None:
+        return local + "Z"
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # past the calendar in UTC (0001-01-01 00:00+14:00)
+        return None
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def local_date(value: str) -> str | None:
