@@ -470,3 +470,10 @@ def test_big_files_are_streamed_and_rewritten_only_when_changed(tmp_path):
     assert (summary.written, summary.unchanged) == (3, 1)
     assert (tmp_path / "r" / "a.txt").read_text() == "changed\n" and (tmp_path / "r" / "b.txt").read_text() == "new\n"
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["a.txt", "b.txt"], "no partial file left"
+
+
+def test_a_post_type_too_long_for_a_folder_name_is_cut(tmp_path):
+    """A 300-character type made a 300-character folder: 'File name too long' stopped the run."""
+    posts = [Post(id=1, type="x" * 300, slug="a"), Post(id=2, type="x" * 300, slug="a")]
+    out, _ = _write(tmp_path, posts)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == [f"{'x' * 80}/a-2.md", f"{'x' * 80}/a.md"]
