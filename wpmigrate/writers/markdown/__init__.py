@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING, Any
 from wpmigrate.model import Export, Post
 
 if TYPE_CHECKING:
-    from wpmigrate.writers.markdown.render import RenderedPost, Settings, Skipped, make_settings, render
-    from wpmigrate.writers.markdown.writer import check_output, write_markdown
+    from wpmigrate.writers.markdown.render import RenderedPost, Skipped
 
 __all__ = ["RenderedPost", "Settings", "Skipped", "check_output", "prepare", "render", "write_markdown"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from slugify import slugify
 
@@ -31,19 +32,21 @@ class UniquePaths:
     """Hands out relative paths that no earlier item has, adding ``-2``, ``-3``... on a clash.
 
     Compared case-insensitively: on macOS and Windows ``Hello.md`` is ``hello.md``.
-    Only the names are kept, never the posts.
+    ``take(name)`` keeps the names (the writer's index, on disk) and says whether a name was
+    free; only the names are kept, never the posts.
     """
 
-    def __init__(self, reserved: tuple[str, ...] = ()) -> None:
-        self.taken: set[str] = {r.lower() for r in reserved}
+    def __init__(self, take: Callable[[str], bool], reserved: tuple[str, ...] = ()) -> None:
+        self._take = take
+        for name in reserved:
+            self._take(name.lower())
 
     def claim(self, folder: str, stem: str, prefix: str = "") -> tuple[str, str]:
         """``(relative path, stem)`` of a new ``.md`` file in ``folder``."""
         candidate, number = stem, 1
         while True:
             path = "/".join(p for p in (folder, f"{prefix}{candidate}.md") if p)
-            if path.lower() not in self.taken:
-                self.taken.add(path.lower())
+            if self._take(path.lower()):
                 return path, candidate
             number += 1
             candidate = f"{stem}-{number}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from urllib.parse import parse_qsl
 
@@ -27,11 +27,12 @@ _SAFE_PATH = re.compile(r"^/[^\s\"'{};#]*$")
 _NETLIFY_TOKEN = re.compile(r"^[^\s=#:][^\s=#]*$")
 
 
-def redirect_files(pairs: Collection[tuple[str, str]]) -> dict[str, Iterator[str]]:
+def redirect_files(pairs: Iterable[tuple[str, str]]) -> dict[str, Iterator[str]]:
     """File name -> its lines, for nginx, Apache, Netlify and CSV.
 
-    Lines are made as they are read, each format going through ``pairs`` once (a list or a
-    dict's items): an export of a million URLs never has a whole file in memory.
+    Lines are made as they are read, each format iterating ``pairs`` once (so it must give
+    them again each time: a list, a dict's items, the writer's index): an export of a
+    million URLs never has a whole file in memory.
     """
     return {
         "nginx.conf": _nginx(_usable(pairs)),

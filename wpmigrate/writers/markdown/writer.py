@@ -24,6 +24,7 @@ from wpmigrate.errors import OutputError
 from wpmigrate.model import Export, Post
 from wpmigrate.writers.markdown import media as media_mod
 from wpmigrate.writers.markdown.frontmatter import without_surrogates
+from wpmigrate.writers.markdown.index import SiteIndex
 from wpmigrate.writers.markdown.paths import UniquePaths, inside, safe_segment
 from wpmigrate.writers.markdown.redirects import REDIRECTS_DIR, redirect_files
 from wpmigrate.writers.markdown.render import RenderedPost, Settings, Skipped, finish, make_settings, new_url, render
@@ -142,15 +143,9 @@ class MarkdownWriter:
         self.folder = Folder(root, self.summary)
         self.download_media = download_media
         reserved = tuple(f"{d}.md" for d in (self.profile.posts_dir,) if d)
-        self.paths = UniquePaths(reserved)
-        self.new_urls: dict[int, str] = {}
-        #: Old path -> new URL; the first item to claim an old path keeps it.
-        self.redirects: dict[str, str] = {}
-        #: Attachment id -> (old page path, parent id): their pages redirect to the parent.
-        self.attachments: dict[int, tuple[str, int | None]] = {}
-        #: Media URL -> [local file, attachment id, ids of the posts using it] (a list, not a
-        #: dict: a large export has hundreds of thousands).
-        self.media: dict[str, list[Any]] = {}
+        #: New URLs, old paths, attachments and media, until close() writes from them.
+        self.index = SiteIndex()
+        self.paths = UniquePaths(self.index.take, reserved)
         self.locate = settings.media or media_mod.MediaPaths(frozenset())
 
     def add(self, item: Post | RenderedPost | Skipped) -> None:
@@ -164,9 +159,10 @@ class MarkdownWriter:
     def _skipped(self, item: Skipped) -> None:
         self.summary.skipped[item.reason] += 1
         if item.type == "attachment":
-            self.attachments[item.id] = (item.path, item.parent)
+            # its page redirects to its parent's new page, once every post is placed
+            self.index.add_attachment(item.id, item.path, item.parent)
             if item.attachment_url:
-                self._media(item.attachment_url, attachment=item.id)
+                self.index.add_media(item.attachment_url, self.locate.relative, attachment=item.id)
 
     def _write(self, item: RenderedPost) -> None:
         profile = self.profile
@@ -186,37 +182,30 @@ class MarkdownWriter:
         if item.comments_json is not None:
             self.folder.write(comments_file(profile.data_dir, relative), item.comments_json)
         url = new_url(item, profile)
-        self.new_urls[item.id] = url
+        self.index.set_url(item.id, url)
         for old in item.old_paths:
-            self.redirects.setdefault(old, url)
+            self.index.redirect(old, url)  # the first item to claim an old path keeps it
         for used in item.media:
-            self._media(used, post=item.id)
-
-    def _media(self, url: str, *, post: int | None = None, attachment: int | None = None) -> None:
-        entry = self.media.get(url)
-        if entry is None:
-            entry = self.media[url] = [self.locate.relative(url), None, []]
-        if attachment is not None:
-            entry[1] = attachment
-        posts = entry[2]
-        if post is not None and (not posts or posts[-1] != post):
-            posts.append(post)
+            self.index.add_media(used, self.locate.relative, post=item.id)
 
     def close(self) -> list[str]:
         """Redirects, the media manifest (and downloads), the marker; the summary lines."""
-        for attachment, (path, parent) in self.attachments.items():
-            target = self.new_urls.get(parent) if parent else None
-            if target:
-                if path and path != "/":
-                    self.redirects.setdefault(path, target)
-                self.redirects.setdefault(f"/?attachment_id={attachment}", target)
-        for name, lines in redirect_files(self.redirects.items()).items():
-            self.folder.write_lines(f"{REDIRECTS_DIR}/{name}", lines)
-        self.folder.write_lines(f"{media_mod.MEDIA_DIR}.json", media_manifest(
-            {"url": url, "file": file, "attachment": attachment, "posts": posts}
-            for url, (file, attachment, posts) in self.media.items()
-        ))
-        notes = self._download() if self.download_media else []
+        try:
+            for attachment, path, parent in self.index.attachments():
+                target = self.index.url(parent) if parent else None
+                if target:
+                    if path and path != "/":
+                        self.index.redirect(path, target)
+                    self.index.redirect(f"/?attachment_id={attachment}", target)
+            for name, lines in redirect_files(self.index.redirects()).items():
+                self.folder.write_lines(f"{REDIRECTS_DIR}/{name}", lines)
+            self.folder.write_lines(f"{media_mod.MEDIA_DIR}.json", media_manifest(
+                {"url": url, "file": file, "attachment": attachment, "posts": posts}
+                for url, file, attachment, posts in self.index.media()
+            ))
+            notes = self._download() if self.download_media else []
+        finally:
+            self.index.close()
         if self.profile.name == "hugo":
             self._hugo_config()
         self.folder.write(MARKER, json.dumps({"profile": self.profile.name}) + "\n")
@@ -226,7 +215,7 @@ class MarkdownWriter:
         """Fetch every media file once (one URL per local file, preferring one without a query)."""
         static = self.profile.static_dir
         targets: dict[str, str] = {}
-        for url, (file, _, _) in self.media.items():
+        for url, file, _, _ in self.index.media():
             if file:
                 target = inside(self.folder.root, f"{static}/{file}" if static else file)
                 if target not in targets or ("?" in targets[target] and "?" not in url):
@@ -281,6 +270,9 @@ def write_markdown(export: Export, items: Iterable[Post | RenderedPost | Skipped
     settings = make_settings(export, **options)
     writer = MarkdownWriter(export, path, settings, download_media=bool(options.get("download_media")))
     os.makedirs(path, exist_ok=True)
-    for item in items:
-        writer.add(item)
-    return writer.close()
+    try:
+        for item in items:
+            writer.add(item)
+        return writer.close()
+    finally:
+        writer.index.close()  # closed already, unless the run stopped early
