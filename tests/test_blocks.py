@@ -203,3 +203,18 @@ def test_words_survive_and_no_delimiter_remains(pieces):
 def test_total_on_delimiter_soup(text):
     html, blocks, counts = strip_blocks(text)
     assert isinstance(html, str)
+
+
+def test_attributes_nested_past_the_limit_are_bad_wherever_they_are_parsed():
+    """json.loads ran out of stack at a depth that depends on the caller's stack, so a block with
+    attributes nested ~960 deep was bad in the main process and fine in a worker (-j 2).
+    The limit is now 200 levels (clean.blocks.MAX_ATTR_DEPTH)."""
+
+    def block(depth: int) -> str:  # the attributes' own {} is one level; brackets in strings count for none
+        inner = "[" * (depth - 1) + "]" * (depth - 1)
+        return f'<!-- wp:image {{"a":{inner},"s":"[[[{{{{"}} --><img src="a.jpg"><!-- /wp:image -->'
+
+    _, [fine], counts = strip_blocks(block(200))
+    assert fine.bad_attrs is None and fine.attrs["s"] == "[[[{{" and counts == {}
+    _, [bad], counts = strip_blocks(block(201))
+    assert bad.attrs == {} and bad.bad_attrs and counts == {"block:bad-attrs:core/image": 1}

@@ -134,3 +134,14 @@ def test_make_clickable_is_linear_on_a_huge_piece() -> None:
 def test_autoembed_guard_is_wordpress_guard_tightened(text: str) -> None:
     """The hand-written guard answers as the pattern it stands for."""
     assert autoembed_module._may_embed(text) == bool(autoembed_module._MAY_EMBED.search(text))
+
+
+@pytest.mark.parametrize("start, query", [("²", ""), ("9" * 5000, ""), ("9" * 5000 + "s", ""), ("1h²m", "?start=3600")])
+def test_autoembed_of_a_url_with_an_odd_start_time(start: str, query: str) -> None:
+    """``²`` passes str.isdigit() but not int(), and int() refuses 5,000 digits: no start, no crash."""
+    out = autoembed(f"Watch:\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ&t={start}\n")
+    assert f'{YT_FRAME[:-1]}{query}" width=' in out
+
+
+def test_autoembed_keeps_a_start_time_in_hours_minutes_seconds() -> None:
+    assert f'{YT_FRAME[:-1]}?start=3723" width=' in autoembed(f"{YT}&t=1h2m3s\n")

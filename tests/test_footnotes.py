@@ -39,6 +39,7 @@ def test_the_footnotes_block_is_rendered_from_the_meta():
     ("", {"block:dropped:core/footnotes": 1}),
     ("[{not json", {"footnotes:bad-meta": 1, "block:dropped:core/footnotes": 1}),
     ('{"id": "a-1"}', {"footnotes:bad-meta": 1, "block:dropped:core/footnotes": 1}),
+    ("[" * 100_000, {"footnotes:bad-meta": 1, "block:dropped:core/footnotes": 1}),  # json.loads: RecursionError
 ])
 def test_without_readable_notes_the_block_is_dropped_and_counted(value, diagnostics):
     content = cleaned(value)

@@ -93,3 +93,18 @@ def test_unreachable_server_fails_after_retries(tmp_path):
                       timeout=2)
     assert result.fetched == 0 and list(result.failed) == ["http://127.0.0.1:9/none.png"]
     assert not (tmp_path / "none.png").exists()
+
+
+@pytest.mark.parametrize("url", ["http://[zz]/a.jpg", "http://[::1/a.jpg", "http://ex\uff0fample.test/a.jpg"])
+def test_a_url_with_a_broken_host_gets_no_local_copy(url):
+    """urlsplit() raises for these; the link is left as it is rather than stopping the run."""
+    assert MediaPaths(frozenset({"blog.test"})).relative(url) is None
+
+
+def test_a_post_with_a_broken_media_url_is_written(tmp_path):
+    url = "http://[zz]/a.jpg"
+    post = Post(id=1, slug="p", content=Content(html=f'<p><img src="{url}" alt="x"></p>'), featured_image=url)
+    export = Export(site=Site(link="http://[zz]"), authors=(), terms=(), posts=iter(()))
+    write_markdown(export, [post], str(tmp_path / "site"), force=False, download_media=True)
+    [page] = (tmp_path / "site").rglob("*.md")
+    assert page.read_text().count(url) == 2, "the links stay as written"

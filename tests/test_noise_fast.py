@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from wpmigrate.clean.noise import DEFAULT_RULES, NoiseRule, fragment_html, parse_fragment, strip_noise_soup
 from wpmigrate.clean.noise_fast import strip_noise_fast
+from wpmigrate.clean.pipeline import CleanOptions, clean_post
+from wpmigrate.model import Content, Post
 from wpmigrate.clean.sanitize import sanitize
 from tests.test_noise_filter import _PIECES
 
@@ -47,3 +49,14 @@ def test_rules_it_cannot_do_exactly_go_to_bs4() -> None:
     assert strip_noise_fast("<p>x</p>", (NoiseRule(name="n:x", selector="p:first-child"),)) is None
     assert strip_noise_fast("<p>x</p>", (NoiseRule(name="n:x", selector='a[rel="x"]'),)) is None  # case-blind
     assert strip_noise_fast("<p>x</p>", DEFAULT_RULES) == ("<p>x</p>", {})
+
+
+@pytest.mark.parametrize("reference", ["&#1;", "&#xFFFE;", "&#x1F;"])
+def test_a_character_lxml_will_not_take_back_goes_to_bs4(reference: str) -> None:
+    """lxml's HTML parser turns ``&#1;`` into U+0001, then refuses it as an element's text:
+    that was an internal error for the whole conversion."""
+    html = f'<p>a {reference} b</p><div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">Share this:</h3></div>'
+    assert strip_noise_fast(html, DEFAULT_RULES) is None
+    post = clean_post(Post(id=1, content=Content(raw=html)), {}, CleanOptions()).content
+    assert "Share this" not in post.html and post.diagnostics == {"noise:sharing": 1}
+    assert post.html.startswith("<p>a ") and post.html.rstrip().endswith(" b</p>")

@@ -91,9 +91,16 @@ def test_damaged_values_fail_or_decode_as_the_library_does(value, where, char, e
         'O:3:"Foo":1:{a:0:{}i:1;}',  # unhashable key: the library's error
         "d:1e999;", "d:INF;", "d:NAN;", "d:-0;", "i:-0;", "i:+1;", "b:2;", "n;", "S:1:\"a\";",
         's:2:"\u00c3";', 's:1:"\u00ff";', "a:-1:{}", "a:0:{}", ' a:1:{i:0;s:1:"x";}\n', 'a:1:{i:0;s:1:"x";}}',
-        "a:1:{i:0;" * 70 + "N;" + "}" * 70,  # deeper than the fast path goes
-        "a:1:{i:0;" * 600 + "N;" + "}" * 600,  # deeper than the library goes
+        "a:1:{i:0;" * 70 + "N;" + "}" * 70,  # deeper than the fast path once went
+        "a:1:{i:0;" * 250 + "N;" + "}" * 250,  # near MAX_DEPTH
     ],
 )
 def test_edge_cases_decode_as_the_library_does(value):
     _same(value)
+
+
+def test_past_max_depth_both_refuse_in_their_own_words():
+    """The library's limit is wherever Python's stack runs out; decode's is MAX_DEPTH."""
+    value = "a:1:{i:0;" * 600 + "N;" + "}" * 600
+    assert _reference(value)[0] == "broken"
+    assert _actual(value) == ("broken", "arrays or objects nested more than 256 levels deep")

@@ -134,3 +134,18 @@ def test_total_on_soup(tokens: list[str]) -> None:
     cleaned = _clean("".join(tokens))
     assert isinstance(cleaned.content.html, str)
     assert "<script" not in cleaned.content.html
+
+
+def test_markup_nested_past_the_sanitisers_depth_is_counted() -> None:
+    """Elements nested past MAX_DEPTH keep only their text (a link, an image go): that is said in
+    the diagnostics rather than done silently."""
+    from wpmigrate.clean.sanitize import MAX_DEPTH
+
+    def nested(depth: int) -> str:
+        return "<div>" * depth + '<a href="https://x.test/">link</a>' + "</div>" * depth
+
+    shallow = _clean(nested(MAX_DEPTH - 10)).content
+    assert 'href="https://x.test/"' in shallow.html and shallow.diagnostics == {}
+    deep = _clean(nested(MAX_DEPTH + 100)).content
+    assert "link" in deep.html and "href" not in deep.html
+    assert deep.diagnostics == {"html:too-deep": 1}

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SAMPLE
 from wpmigrate import errors
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.readers.wxr import read
@@ -99,3 +99,66 @@ def test_undefined_entity_is_kept_as_text_with_a_warning(tmp_path):
     list(export.posts)
     assert export.site.title == "a &undefined; b"
     assert diagnostics.by_code["xml-html-entity"] == 1
+
+
+@pytest.mark.parametrize("value", ["²", "--5", "9" * 5000, "0x10"])
+@pytest.mark.parametrize("field", ["post_id", "post_parent", "menu_order", "comment_id", "comment_parent"])
+def test_a_number_that_is_not_one_is_left_empty_with_a_warning(tmp_path, run_cli, field, value):
+    """``²`` passes str.isdigit() and 5,000 digits pass the pattern, but int() refuses both."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    start = text.index(f"<wp:{field}>")
+    end = text.index(f"</wp:{field}>", start)
+    source = tmp_path / "odd.xml"
+    source.write_text(f"{text[:start]}<wp:{field}>{value}{text[end:]}", encoding="utf-8")
+    result = run_cli("convert", source, "-o", tmp_path / "out.json")
+    assert result.exit_code == 0, result.output
+    code = "item-no-id" if field == "post_id" else "number-invalid"
+    assert f"[{code}]" in run_cli("validate", source).output
+    assert len(json.loads((tmp_path / "out.json").read_text())["posts"]) == text.count("<item>")
+
+
+def test_a_comment_date_that_is_not_a_date_is_reported(tmp_path):
+    """Post dates were reported; a comment's bad date was left empty without a word."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    source = tmp_path / "bad-comment-date.xml"
+    source.write_text(text.replace("<wp:comment_date_gmt><![CDATA[2016-11-22 13:12:00]]>",
+                                   "<wp:comment_date_gmt><![CDATA[2016-02-30 08:14:09]]>", 1), encoding="utf-8")
+    diagnostics = Diagnostics()
+    posts = list(read([str(source)], diagnostics=diagnostics).posts)
+    [comment] = [c for p in posts for c in p.comments if c.id == 501]
+    assert comment.date is None and comment.date_local is not None
+    [found] = [d for d in diagnostics if d.code == "date-invalid"]
+    assert (found.item, found.comment) == (2002, 501) and "'2016-02-30 08:14:09'" in found.message
+
+
+@pytest.mark.parametrize("value, url", [
+    ("abc", None), ('a:1:{i:0;i:2003;}', None), ("²", None), ("i:2003;", "att"), ("2003", "att"), ("", None),
+])
+def test_a_thumbnail_id_that_is_no_id_is_reported(tmp_path, value, url):
+    """A _thumbnail_id naming a missing attachment was reported; one that is no id at all was not."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    start = text.index("<wp:meta_key><![CDATA[_thumbnail_id]]></wp:meta_key>")
+    value_start = text.index("<wp:meta_value>", start)
+    value_end = text.index("</wp:meta_value>", value_start)
+    source = tmp_path / "thumb.xml"
+    source.write_text(f"{text[:value_start]}<wp:meta_value><![CDATA[{value}]]>{text[value_end:]}", encoding="utf-8")
+    diagnostics = Diagnostics()
+    export = read([str(source)], diagnostics=diagnostics)
+    [post] = [p for p in export.posts if any(m.key == "_thumbnail_id" for m in p.meta)]
+    assert post.featured_image == (export.attachments[2003].url if url else None)
+    assert diagnostics.by_code["featured-image-missing"] == (0 if url or value == "" else 1)
+
+
+@pytest.mark.parametrize("gmt, date, warned", [
+    ("2016-11-22 15:00:52+05:00", "2016-11-22T10:00:52Z", 0),  # was read as 15:00:52 UTC
+    ("2016-11-22 10:00:52", "2016-11-22T10:00:52Z", 0),
+    ("0001-01-01 00:00:00+14:00", None, 1),  # before year 1 in UTC
+])
+def test_a_gmt_date_with_an_offset_is_converted_to_utc(tmp_path, gmt, date, warned):
+    text = SAMPLE.read_text(encoding="utf-8")
+    source = tmp_path / "offset.xml"
+    source.write_text(text.replace("<wp:post_date_gmt><![CDATA[2016-11-22 10:00:52]]>",
+                                   f"<wp:post_date_gmt><![CDATA[{gmt}]]>", 1), encoding="utf-8")
+    diagnostics = Diagnostics()
+    [post, *_] = list(read([str(source)], diagnostics=diagnostics).posts)
+    assert post.date == date and diagnostics.by_code["date-invalid"] == warned

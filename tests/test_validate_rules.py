@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 
 import pytest
@@ -162,3 +163,25 @@ def test_reader_position_side_channel():
         assert all(lines[n - 1].strip().startswith("<wp:comment>") for n in position.comments.values())
         seen += len(post.comments)
     assert seen == 5
+
+
+
+@pytest.mark.parametrize("offset", ["+0000", "-1200"])
+def test_an_export_dated_at_the_end_of_year_9999_is_still_checked(tmp_path, offset):
+    """The last moment a datetime holds (+0000), or one past it in UTC (-1200): no overflow."""
+    text = (CASES_DIR / "date-impossible.xml").read_text(encoding="utf-8")
+    source = tmp_path / "end-of-time.xml"
+    end = f"<pubDate>Fri, 31 Dec 9999 23:59:59 {offset}</pubDate>"
+    source.write_text(re.sub(r"<pubDate>[^<]*</pubDate>", end, text), encoding="utf-8")
+    found = [(f.code, f.item, f.comment) for f in validate([str(source)]).findings if f.severity != "info"]
+    # the local and GMT dates 24 hours apart are still found; nothing is after such an export
+    assert found == [("date-impossible", 1, None)]
+
+
+@pytest.mark.parametrize("parent", [2**70, -(2**70)])
+def test_a_parent_id_past_64_bits_is_reported_missing(tmp_path, parent):
+    text = (CASES_DIR / "post-parent-missing.xml").read_text(encoding="utf-8")
+    source = tmp_path / "huge-parent.xml"
+    source.write_text(re.sub(r"<wp:post_parent>[1-9][0-9]*</wp:post_parent>", f"<wp:post_parent>{parent}</wp:post_parent>", text))
+    [finding] = [f for f in validate([str(source)]).findings if f.code == "post-parent-missing"]
+    assert f"parent item {parent}," in finding.message and finding.item == 2

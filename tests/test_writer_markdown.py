@@ -404,6 +404,43 @@ def test_astro_front_matter_fits_the_blog_template_schema(run_cli, tmp_path):
         assert isinstance(front.get("heroImage", ""), str)
 
 
+@pytest.mark.parametrize("mode, fmt", [("front-matter", "yaml"), ("front-matter", "toml"), ("data", "yaml")])
+def test_a_reply_chain_hundreds_deep_is_written_flat_past_the_thread_depth(tmp_path, mode, fmt):
+    """Each level was one more recursion in the JSON/YAML/TOML writers: 700 replies in a chain overflowed."""
+    chain = tuple(Comment(id=n, parent=n - 1 or None, content=f"c{n}", author=Commenter(name=f"A{n}"))
+                  for n in range(1, 701))
+    posts = [Post(id=9, slug="p", comments=chain)]
+    out, _ = _write(tmp_path, posts, comments=mode, front_matter=fmt)
+    from wpmigrate.writers.markdown.comments import MAX_DEPTH
+
+    if mode == "data":
+        [data] = (out / "data").rglob("*.json")
+        thread = json.loads(data.read_text())["comments"]
+    else:
+        thread = split(out / "posts" / "p.md")[0]["comments"]
+    depth, level, written = 0, thread, []
+    while level:
+        depth += 1
+        written += [c["id"] for c in level]
+        level = [r for c in level for r in c.get("replies", [])]
+    assert depth == MAX_DEPTH and sorted(written) == list(range(1, 701))
+    assert [c["parent"] for c in thread[0]["replies"][0]["replies"]] == [2], "the real parent id stays"
+
+
+def test_a_meta_value_nested_hundreds_deep_is_a_field_of_json_text(tmp_path):
+    """PHP-serialized meta decodes to ~490 levels; PyYAML and tomli-w recurse per level and overflowed."""
+    deep: object = None
+    for _ in range(400):
+        deep = [deep]
+    posts = [Post(id=9, slug="p", meta=(Meta("deep", deep), Meta("flat", {"a": [1, 2]})))]
+    for fmt in ("yaml", "toml"):
+        out = tmp_path / fmt
+        write_markdown(_export(posts), posts, str(out), force=False, front_matter=fmt,
+                       fields=("deep=meta:deep", "flat=meta:flat"))
+        front, _ = split(out / "posts" / "p.md")
+        assert json.loads(front["deep"]) == deep and front["flat"] == {"a": [1, 2]}
+
+
 urls = st.text(max_size=12)  # any text: U+2028 and other line ends that are not "\n" included
 manifest_entries = st.lists(
     st.fixed_dictionaries({"url": urls, "file": st.one_of(st.none(), urls),
@@ -433,3 +470,10 @@ def test_big_files_are_streamed_and_rewritten_only_when_changed(tmp_path):
     assert (summary.written, summary.unchanged) == (3, 1)
     assert (tmp_path / "r" / "a.txt").read_text() == "changed\n" and (tmp_path / "r" / "b.txt").read_text() == "new\n"
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["a.txt", "b.txt"], "no partial file left"
+
+
+def test_a_post_type_too_long_for_a_folder_name_is_cut(tmp_path):
+    """A 300-character type made a 300-character folder: 'File name too long' stopped the run."""
+    posts = [Post(id=1, type="x" * 300, slug="a"), Post(id=2, type="x" * 300, slug="a")]
+    out, _ = _write(tmp_path, posts)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == [f"{'x' * 80}/a-2.md", f"{'x' * 80}/a.md"]

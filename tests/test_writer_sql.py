@@ -262,3 +262,47 @@ def test_every_table_is_created_in_every_dialect():
         statements = sql_script.ddl(schema, make_dialect(dialect))
         assert sum(s.startswith("CREATE TABLE") for s in statements) == len(TABLE_ORDER)
     assert not isinstance(Postgres, type(None))
+
+
+def huge_numbers(tmp: Path) -> Path:
+    """The sample with a post parent, a menu order and a comment id past 64 bits (a damaged export)."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("<wp:post_parent>0</wp:post_parent>", f"<wp:post_parent>{2**70}</wp:post_parent>", 1)
+    text = text.replace("<wp:menu_order>0</wp:menu_order>", f"<wp:menu_order>{-2**64}</wp:menu_order>", 1)
+    text = text.replace("<wp:comment_id>501</wp:comment_id>", f"<wp:comment_id>{2**64}</wp:comment_id>", 1)
+    source = tmp / "huge.xml"
+    source.write_text(text, encoding="utf-8")
+    return source
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_numbers_past_64_bits_load_as_null_or_zero_with_a_note(dialect, tmp_path, load):
+    """No database's BIGINT holds them: the script would not load (PostgreSQL, MariaDB) or keep them rounded."""
+    script = tmp_path / "huge.sql"
+    result = CliRunner().invoke(cli, ["convert", str(huge_numbers(tmp_path)), "--to", "sql", "--dialect", dialect,
+                                      "-o", str(script)])
+    assert result.exit_code == 0, result.output
+    assert "3 number(s) past 64 bits" in result.stderr
+    assert "comments.wp_id (1), posts.menu_order (1), posts.parent_wp_id (1)" in result.stderr
+    database, handle = load(script, dialect)
+    first = fetch(database, handle, "posts", ["wp_id", "parent_wp_id", "menu_order"])[0]
+    assert first == {"wp_id": 2002, "parent_wp_id": None, "menu_order": 0}
+    assert [c["wp_id"] for c in fetch(database, handle, "comments", ["wp_id"])][:2] == [0, 502]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_slug_too_long_for_a_mysql_key_is_refused_for_mysql_only(dialect, tmp_path, load):
+    """MySQL's key columns are VARCHAR(255): MariaDB refused the whole script (Data too long)."""
+    slug = "a" * 256
+    source = tmp_path / "long-slug.xml"
+    source.write_text(SAMPLE.read_text(encoding="utf-8").replace("<![CDATA[asia]]></wp:category_nicename>",
+                                                                 f"<![CDATA[{slug}]]></wp:category_nicename>"))
+    script = tmp_path / "long.sql"
+    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "sql", "--dialect", dialect, "-o", str(script)])
+    if dialect == "mysql":
+        assert result.exit_code == 3 and not script.exists()
+        assert "terms.slug 'aaaa" in result.stderr and "has 256 characters" in result.stderr
+        return
+    assert result.exit_code == 0, result.output
+    database, handle = load(script, dialect)
+    assert slug in [t["slug"] for t in fetch(database, handle, "terms", ["slug"])]

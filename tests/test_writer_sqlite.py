@@ -118,3 +118,14 @@ def test_cli_default_name(tmp_path, monkeypatch):
     assert (tmp_path / "intelnews-sample.db").exists()
     result = CliRunner().invoke(cli, ["convert", str(SAMPLE), "--to", "sqlite", "--dialect", "mysql", "-o", "x.db"])
     assert result.exit_code == 2
+
+
+def test_numbers_past_64_bits_are_stored_as_null_or_zero_with_a_note(tmp_path):
+    from tests.test_writer_sql import huge_numbers
+
+    result = CliRunner().invoke(cli, ["convert", str(huge_numbers(tmp_path)), "--to", "sqlite", "-o", str(tmp_path / "b.db")])
+    assert result.exit_code == 0, result.output
+    assert "3 number(s) past 64 bits" in result.stderr
+    with sqlite3.connect(tmp_path / "b.db") as connection:
+        assert connection.execute("SELECT wp_id, parent_wp_id, menu_order FROM posts LIMIT 1").fetchone() == (2002, None, 0)
+        assert connection.execute("SELECT count(*) FROM comments WHERE wp_id = 0").fetchone() == (1,)

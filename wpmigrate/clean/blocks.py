@@ -91,10 +91,34 @@ def _comments(content: str) -> Iterator[tuple[int, int, re.Match[str] | None]]:
         pos = end
 
 
+#: Attributes nested deeper are bad attributes. json.loads runs out of stack at a depth that
+#: depends on the caller's own stack (a worker process's differs), so without a fixed limit
+#: one post came out two ways, depending on --jobs.
+MAX_ATTR_DEPTH = 200
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(raw: str) -> bool:
+    if raw.count("[") + raw.count("{") <= MAX_ATTR_DEPTH:  # what nearly every block's attributes are
+        return False
+    depth = 0
+    for token in _STRING_OR_BRACKET.finditer(raw):
+        bracket = token.group()
+        if bracket == "[" or bracket == "{":
+            depth += 1
+            if depth > MAX_ATTR_DEPTH:
+                return True
+        elif bracket == "]" or bracket == "}":
+            depth -= 1
+    return False
+
+
 def _decode_attrs(raw: str | None) -> tuple[dict, str | None]:
     if raw is None:
         return {}, None
     try:
+        if _too_deep(raw):
+            raise RecursionError
         attrs = json.loads(raw)
     except (ValueError, RecursionError):
         return {}, raw.strip()

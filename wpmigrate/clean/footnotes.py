@@ -52,7 +52,7 @@ def _notes(post: Post) -> list[tuple[str, str]] | None:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             return None
     if not isinstance(value, list):
         return None

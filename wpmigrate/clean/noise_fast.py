@@ -152,6 +152,14 @@ def strip_noise_fast(html: str, rules: tuple[NoiseRule, ...]) -> tuple[str, Coun
     root = parser.close()
     if root is None or (html.count("<") >= _KEPT_DEPTH and _reaches_depth(root, _KEPT_DEPTH)):
         return None  # deeper than lxml's own trees keep: bs4 sees it all
+    try:
+        return _strip(root, html, rules)
+    except ValueError:  # a text lxml's parser made but will not take back ("&#1;" is U+0001): bs4 decides
+        return None
+
+
+def _strip(root: etree._Element, html: str, rules: tuple[NoiseRule, ...]) -> tuple[str, Counter[str]]:
+    """The noise of the parsed ``root`` removed; ``html`` itself when there was none."""
     counts: Counter[str] = Counter()
     elements = list(root.iter(etree.Element))
     for node in root.iter():  # strings as bs4 stores them, before removals join any

@@ -59,8 +59,12 @@ def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, count
     html = shortcode_unautop(html, KNOWN_TAGS)
     html, shortcode_counts = render_shortcodes(html, context)
     counts.update(shortcode_counts)
+    flat = flatten_deep(html)  # elements nested past MAX_DEPTH keep only their text: say so
+    if flat is not html:
+        counts["html:too-deep"] += 1
+        html = flat
     if options.noise_rules and noise_filter(options.noise_rules).may_match(html):
-        html = _strip_noise(flatten_deep(html), options.noise_rules, counts)
+        html = _strip_noise(html, options.noise_rules, counts)
     return sanitize(html)
 
 

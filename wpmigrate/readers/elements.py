@@ -35,6 +35,9 @@ _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
 _ZERO_DATE = "0000-00-00 00:00:00"
 _WP_DATE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+#: An integer as WordPress writes one: ASCII digits (``str.isdigit`` also takes ``²``, which
+#: ``int`` refuses), short enough for ``int`` (which refuses more than 4,300 digits).
+_INT = re.compile(r"-?[0-9]{1,4000}")
 _COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash", "post-trashed": "trash"}
 
 _tag_cache: dict[str, tuple[str, str]] = {}
@@ -92,18 +95,28 @@ def to_int(value: str | None) -> int | None:
     if value is None:
         return None
     value = value.strip()
-    if value.lstrip("-").isdigit():
-        return int(value)
-    return None
+    return int(value) if _INT.fullmatch(value) else None
 
 
 # ---------------------------------------------------------------- dates
 
 
 def utc_date(value: str) -> str | None:
-    """``2016-11-22 10:00:00`` (UTC) to ``2016-11-22T10:00:00Z``; None for zero/invalid."""
+    """``2016-11-22 10:00:00`` (UTC) to ``2016-11-22T10:00:00Z``; None for zero/invalid.
+
+    WordPress writes no offset; a value with one (``+05:00``) is converted to UTC, not
+    read as if it were UTC already."""
     local = local_date(value)
-    return None if local is None else local + "Z"
+    if local is None or len(value.strip()) <= 19:  # no room for an offset: the usual case
+        return None if local is None else local + "Z"
+    moment = datetime.fromisoformat(value.strip())
+    if moment.tzinfo is None:
+        return local + "Z"
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # past the calendar in UTC (0001-01-01 00:00+14:00)
+        return None
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def local_date(value: str) -> str | None:
@@ -124,10 +137,10 @@ def rfc822_date(value: str) -> str | None:
     """An RFC 822 date (``pubDate``) to ISO 8601 UTC; None if it does not parse."""
     try:
         moment = parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except (TypeError, ValueError, IndexError, OverflowError):  # Overflow: past year 9999 in UTC
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment.isoformat(timespec="seconds") + "Z"
 
 
@@ -298,8 +311,8 @@ class ItemParser:
             modified=self._date(utc_date, fields, "post_modified_gmt", post_id),
             modified_local=self._date(local_date, fields, "post_modified", post_id),
             author=author,
-            parent=to_int(fields.get("post_parent")) or None,
-            menu_order=to_int(fields.get("menu_order")) or 0,
+            parent=self._number(fields, "post_parent", post_id) or None,
+            menu_order=self._number(fields, "menu_order", post_id) or 0,
             password=fields.get("post_password", ""),
             sticky=fields.get("is_sticky", "").strip() == "1",
             comment_status=fields.get("comment_status", "").strip(),
@@ -313,7 +326,7 @@ class ItemParser:
             comments=tuple(self.comment(c, post_id) for c in comment_elements),
         )
 
-    def _date(self, convert, fields: dict[str, str], name: str, post_id: int) -> str | None:
+    def _date(self, convert, fields: dict[str, str], name: str, post_id: int, comment: int | None = None) -> str | None:
         raw = fields.get(name)
         if raw is None:
             return None
@@ -321,20 +334,35 @@ class ItemParser:
         if value is None and raw.strip() not in ("", _ZERO_DATE):
             self.ctx.diagnostics.warn(
                 "date-invalid", f"wp:{name} {raw.strip()!r} is not a valid date; left empty",
-                file=self.ctx.file, item=post_id,
+                file=self.ctx.file, item=post_id, comment=comment,
+            )
+        return value
+
+    def _number(self, fields: dict[str, str], name: str, post_id: int, comment: int | None = None) -> int | None:
+        """The integer field ``name``; None, with a warning when it holds something else."""
+        raw = fields.get(name)
+        value = to_int(raw)
+        if value is None and raw is not None and raw.strip():
+            shown = raw.strip()
+            shown = shown if len(shown) <= 40 else shown[:40] + "..."
+            self.ctx.diagnostics.warn(
+                "number-invalid", f"wp:{name} {shown!r} is not a whole number; left empty",
+                file=self.ctx.file, item=post_id, comment=comment,
             )
         return value
 
     def _featured_image(self, meta: tuple[Meta, ...], post_id: int) -> str | None:
         for entry in meta:
             if entry.key == "_thumbnail_id":
-                attachment = to_int(str(entry.value))
+                text = str(entry.value).strip() if isinstance(entry.value, (str, int)) else None
+                attachment = to_int(text)
                 found = self.ctx.attachments.get(attachment) if attachment else None
                 url = found.url if found is not None else None
-                if attachment and url is None:
+                if (attachment and url is None) or (attachment is None and text != ""):
+                    shown = attachment if attachment is not None else repr(entry.value)[:40]
                     self.ctx.diagnostics.warn(
                         "featured-image-missing",
-                        f"_thumbnail_id {attachment} names no attachment in the export",
+                        f"_thumbnail_id {shown} names no attachment in the export",
                         file=self.ctx.file, item=post_id,
                     )
                 return url
@@ -377,23 +405,23 @@ class ItemParser:
                 meta_elements.append(child)
             elif local not in f:
                 f[local] = text_of(child)
-        comment_id = to_int(f.get("comment_id")) or 0
+        comment_id = self._number(f, "comment_id", post_id) or 0
         if self.ctx.position is not None and element.sourceline is not None:
             self.ctx.position.comments.setdefault(comment_id, self.line(element))
         meta = self.meta(meta_elements, item=post_id, comment=comment_id)
         comment_type = f.get("comment_type", "").strip() or "comment"
-        user_id = to_int(f.get("comment_user_id")) or None
+        user_id = self._number(f, "comment_user_id", post_id, comment_id) or None
         email = f.get("comment_author_email", "").strip()
         url = f.get("comment_author_url", "").strip()
         who = identity.classify(email=email, url=url, user_id=user_id, comment_type=comment_type, meta=meta)
         approved = f.get("comment_approved", "1").strip() or "1"
         return Comment(
             id=comment_id,
-            parent=to_int(f.get("comment_parent")) or None,
+            parent=self._number(f, "comment_parent", post_id, comment_id) or None,
             status=_COMMENT_STATUS.get(approved, approved),
             type=comment_type,
-            date=utc_date(f.get("comment_date_gmt", "")),
-            date_local=local_date(f.get("comment_date", "")),
+            date=self._date(utc_date, f, "comment_date_gmt", post_id, comment_id),
+            date_local=self._date(local_date, f, "comment_date", post_id, comment_id),
             content=f.get("comment_content", ""),
             author=Commenter(
                 name=f.get("comment_author", "").strip(),

@@ -47,6 +47,8 @@ def decode(value: str) -> Any:
         result, end = _fast_value(data, 0, 0)
         if end == len(data):
             return result
+    except _TooDeep:
+        raise BrokenSerialization(f"arrays or objects nested more than {MAX_DEPTH} levels deep") from None
     except Exception:  # noqa: BLE001 - anything odd: the library decides, and words the error
         pass
     return _decode_with_library(data)
@@ -70,17 +72,26 @@ def _decode_with_library(data: bytes) -> Any:
 # made it the slowest part of converting an export (meta values are many). The
 # fast path reads the canonical forms PHP's serialize() writes straight from
 # the bytes and builds the JSON values directly. It gives up (raises) on
-# anything else, on nesting deeper than _FAST_DEPTH, and on anything that
-# would not decode (bad UTF-8, a number with no JSON form): ``decode`` then
-# runs phpserialize, so what is accepted, what is rejected and the words of
-# the errors stay exactly as they were.
+# anything else, and on anything that would not decode (bad UTF-8, a number
+# with no JSON form): ``decode`` then runs phpserialize, so what is accepted,
+# what is rejected and the words of the errors stay exactly as they were.
+# Nesting deeper than MAX_DEPTH is refused outright: phpserialize recurses
+# until Python's stack runs out, which happens at a depth that depends on the
+# caller's own stack (a worker process's differs from the main process's), so
+# one value decoded in one and not in the other.
 #
 # Same values as phpserialize + _array/_object + _to_json: strings are decoded
 # as they are read rather than afterwards, which changes nothing because UTF-8
 # decoding is one-to-one (so keys collide exactly as their bytes did) and a
 # str, like bytes, never equals an int, float, bool or None key.
 
-_FAST_DEPTH = 64
+#: Deepest nesting of arrays and objects decoded; WordPress's own meta nests a few levels.
+MAX_DEPTH = 256
+
+
+class _TooDeep(Exception):
+    """Nesting past MAX_DEPTH."""
+
 _TOKEN = re.compile(
     rb's:(\d+):"|a:(\d+):\{|i:(-?\d+);|b:([01]);|(N;)|d:(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?);|O:(\d+):"'
 )
@@ -124,8 +135,8 @@ def _fast_value(data: bytes, pos: int, depth: int) -> tuple[Any, int]:
 
 def _fast_pairs(data: bytes, pos: int, count: int, depth: int) -> tuple[list[Any], list[Any], int]:
     """The keys and values of ``count`` pairs from ``pos``, and the offset after the closing brace."""
-    if depth >= _FAST_DEPTH:
-        raise RecursionError
+    if depth >= MAX_DEPTH:
+        raise _TooDeep
     depth += 1
     keys: list[Any] = []
     values: list[Any] = []

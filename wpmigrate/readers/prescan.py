@@ -125,7 +125,7 @@ def scan_run(run: ItemRun) -> PrescanIndex:
 
 
 def _int(value: bytes) -> int | None:
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and len(value) <= 4000 else None  # int() refuses 4,300+ digits
 
 
 def _text(value: bytes) -> str:

@@ -47,6 +47,8 @@ class Header:
     site: Site
     authors: list[Author]
     terms: list[Term]
+    #: The document's name, for diagnostics.
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +179,10 @@ def _merge(headers: list[Header], creators: Iterable[str], diagnostics: Diagnost
     terms: dict[tuple[str, str], Term] = {}
     for header in headers:
         for author in header.authors:
-            authors.setdefault(author.login, author)
+            _keep_first(authors, author.login, author, f"author {author.login!r}", header.file, diagnostics)
         for term in header.terms:
-            terms.setdefault((term.taxonomy, term.slug), term)
+            what = f"{term.taxonomy} {term.slug!r}"
+            _keep_first(terms, (term.taxonomy, term.slug), term, what, header.file, diagnostics)
     for login in creators:
         if login not in authors:
             authors[login] = Author(login=login, display_name=login)
@@ -188,6 +191,32 @@ def _merge(headers: list[Header], creators: Iterable[str], diagnostics: Diagnost
                 f"author {login!r} is named by posts but not listed in the export; added from dc:creator",
             )
     return site, tuple(authors.values()), tuple(terms.values())
+
+
+def _keep_first(found: dict, key, record: Author | Term, what: str, file: str | None, diagnostics: Diagnostics) -> None:
+    """``record`` under ``key`` unless one is there already. The same record is listed twice
+    in sound exports (each part of a split export repeats the header; terms come as
+    ``wp:category`` and ``wp:term``); a different one (another id, name or e-mail) is reported."""
+    kept = found.setdefault(key, record)
+    if kept is record or _identity(kept) == _identity(record):
+        return
+    code, rule = ("term-slug-duplicate", "one term per slug") if isinstance(record, Term) else \
+        ("author-login-duplicate", "one user per login")
+    diagnostics.warn(
+        code,
+        f"{what} is listed twice, as {_label(kept)} and as {_label(record)}; only the first is kept "
+        f"(WordPress allows {rule})",
+        file=file,
+    )
+
+
+def _identity(record: Author | Term) -> tuple:
+    return (record.id, record.name) if isinstance(record, Term) else (record.id, record.email)
+
+
+def _label(record: Author | Term) -> str:
+    name = record.name if isinstance(record, Term) else record.email or record.display_name
+    return f"{name!r} (id {record.id})" if record.id is not None else repr(name)
 
 
 class _Document:
@@ -261,7 +290,7 @@ class _Document:
 
     def _header_from(self, channel, *, deep: bool = False) -> Header:
         if channel is None:
-            return Header(Site(generator=self.head.generator_comment or ""), [], [])
+            return Header(Site(generator=self.head.generator_comment or ""), [], [], self.source.name)
         parser = ItemParser(ItemContext(self.source.name, "", {}, self.diagnostics))
         authors, terms = [], []
         found = ((*classify(c.tag), c) for c in channel.iter() if isinstance(c.tag, str)) if deep else children(channel)
@@ -274,7 +303,7 @@ class _Document:
                 terms.append(elements.parse_term(local, child, parser.term_meta))
         site = elements.parse_site(channel, self.head.generator_comment)
         self._check_version(site)
-        return Header(site, authors, terms)
+        return Header(site, authors, terms, self.source.name)
 
     def _check_version(self, site: Site) -> None:
         version = site.wxr_version

@@ -47,9 +47,12 @@ _TABLE = [
     ("item-no-type", "wxr", "warning", "An item without `wp:post_type`; read as a post."),
     # rule "ids": identifiers are present and unique
     ("item-no-id", "ids", "warning", "An item without a valid `wp:post_id`."),
+    ("number-invalid", "ids", "warning", "An id, parent id or `wp:menu_order` that is not a whole number; left empty."),
     ("post-id-duplicate", "ids", "error", "Two items share a `wp:post_id`; an importer keeps only one."),
     ("comment-id-duplicate", "ids", "error", "Two comments share a `wp:comment_id`; an importer keeps only one."),
     ("term-id-duplicate", "ids", "error", "Two terms (categories, tags, terms) of one file share a `wp:term_id`."),
+    ("author-login-duplicate", "ids", "warning", "Two different authors share a login; only the first is kept."),
+    ("term-slug-duplicate", "ids", "warning", "Two different terms of one taxonomy share a slug; only the first is kept."),
     # rule "references": what one record names exists
     ("post-parent-missing", "references", "warning", "`wp:post_parent` names no item of the export."),
     ("comment-parent-missing", "references", "warning", "`wp:comment_parent` names no comment of the same post."),

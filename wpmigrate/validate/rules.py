@@ -56,17 +56,23 @@ class IdSet:
         return byte < len(self._bits) and bool(self._bits[byte] >> bit & 1)
 
 
+#: What ``array("q")`` holds; a damaged export's ids can be larger.
+_INT64 = range(-(1 << 63), 1 << 63)
+
+
 @dataclass
 class _Pending:
     """Parent references to check at the end, in compact arrays."""
 
-    child: array = field(default_factory=lambda: array("q"))
-    parent: array = field(default_factory=lambda: array("q"))
+    child: array | list[int] = field(default_factory=lambda: array("q"))
+    parent: array | list[int] = field(default_factory=lambda: array("q"))
     line: array = field(default_factory=lambda: array("q"))
     file: array = field(default_factory=lambda: array("H"))
     files: dict[str, int] = field(default_factory=dict)
 
     def add(self, child: int, parent: int, file: str, line: int | None) -> None:
+        if isinstance(self.child, array) and (child not in _INT64 or parent not in _INT64):
+            self.child, self.parent = list(self.child), list(self.parent)
         self.child.append(child)
         self.parent.append(parent)
         self.line.append(line or 0)
@@ -95,6 +101,8 @@ class ItemRules:
         #: The export's author logins; None when it lists none by design (WXR 1.0).
         self.authors = authors
         self.exported_at = _parse(exported_at)
+        #: Dates of published items after this cannot be right; None: no limit.
+        self.latest = _later(self.exported_at, FUTURE_SLACK)
         self.posts = IdSet()
         self.comments = IdSet()
         self.pending = _Pending()
@@ -171,9 +179,9 @@ class ItemRules:
             )
         elif (
             moment is not None
-            and self.exported_at is not None
+            and self.latest is not None
             and status not in UNPUBLISHED
-            and moment > self.exported_at + FUTURE_SLACK
+            and moment > self.latest
         ):
             self.findings.report(
                 "date-impossible",
@@ -199,6 +207,14 @@ class ItemRules:
                 "authors; importers will assign those items to another user",
                 file=login.file, line=login.line, item=login.item,
             )
+
+
+def _later(moment: datetime | None, delta: timedelta) -> datetime | None:
+    """``moment + delta``; None when either is missing or the sum is past year 9999."""
+    try:
+        return moment + delta if moment is not None else None
+    except OverflowError:
+        return None
 
 
 def _parse(value: str | None) -> datetime | None:

@@ -36,8 +36,8 @@ def write_sqlite(
     schema_only: bool = False,
     data_only: bool = False,
     **_: Any,
-) -> None:
-    """Write the export to a new SQLite database at ``path``."""
+) -> list[str]:
+    """Write the export to a new SQLite database at ``path``; returns the notes."""
     if path == "-":
         raise UsageError(
             "a SQLite database cannot be written to standard output",
@@ -49,13 +49,13 @@ def write_sqlite(
     with atomic_path(path, force, suffix=".db.part", errors=(OSError, sqlite3.OperationalError)) as temp:
         connection = sqlite3.connect(temp, isolation_level=None)
         try:
-            _build(connection, schema, export, posts, schema_only)
+            return _build(connection, schema, export, posts, schema_only)
         finally:
             connection.close()
 
 
 def _build(connection: sqlite3.Connection, schema: t.Schema, export: Export, posts: Iterable[Post],
-           schema_only: bool) -> None:
+           schema_only: bool) -> list[str]:
     dialect = make_dialect("sqlite")
     # A temporary file that is thrown away on failure needs no journal.
     connection.execute("PRAGMA journal_mode = OFF")
@@ -74,7 +74,8 @@ def _build(connection: sqlite3.Connection, schema: t.Schema, export: Export, pos
 
         batches = Batches(t.TABLE_ORDER, write, BATCH_ROWS)
         columns = {name: [c for c, _ in schema.kinds[name]] for name in t.TABLE_ORDER}
-        for name, row in RowBuilder(export).rows(posts):
+        builder = RowBuilder(export)
+        for name, row in builder.rows(posts):
             batches.add(name, tuple(row[c] for c in columns[name]))
         batches.flush()
         connection.execute(compiled(link_post_parents(schema), dialect))
@@ -83,6 +84,7 @@ def _build(connection: sqlite3.Connection, schema: t.Schema, export: Export, pos
         connection.execute(statement)
     connection.execute("COMMIT")
     connection.execute("PRAGMA optimize")
+    return builder.notes() if not schema_only else []
 
 
 def _insert_statement(schema: t.Schema, name: str, dialect) -> str:

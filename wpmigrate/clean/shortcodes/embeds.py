@@ -44,14 +44,20 @@ def _split(url: str) -> tuple[str, str, dict[str, str]] | None:
     return host, parts.path, args
 
 
+#: ASCII digits only (``str.isdigit`` takes ``²``, which ``int`` refuses), and few enough
+#: for ``int`` (a 5,000-digit time is garbage, read as none).
+_SECONDS_RE = re.compile(r"[0-9]{1,12}")
+_DURATION_RE = re.compile(r"(?<![0-9])([0-9]{1,12})([hms])")
+
+
 def _seconds(value: str | None) -> int:
     """YouTube's ``t``/``start``: ``90``, ``90s`` or ``1h2m3s``."""
     if not value:
         return 0
-    if value.isdigit():
+    if _SECONDS_RE.fullmatch(value):
         return int(value)
     units = {"h": 3600, "m": 60, "s": 1}
-    return sum(int(n) * units[u] for n, u in re.findall(r"(\d+)([hms])", value.lower()))
+    return sum(int(n) * units[u] for n, u in _DURATION_RE.findall(value.lower()))
 
 
 def _size(args: Mapping, default_w: int, default_h: int) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from typing import Any
 
@@ -17,6 +18,9 @@ import yaml
 from wpmigrate.errors import UsageError
 from wpmigrate.model import Post
 
+#: A meta value nested deeper goes into the front matter as its JSON text: PyYAML and tomli-w
+#: recurse once per level, and PHP-serialized meta can nest hundreds deep.
+MAX_FIELD_DEPTH = 32
 #: Post attributes ``--field NAME=SOURCE`` may name (besides ``meta:KEY`` and ``taxonomy:NAME``).
 FIELD_SOURCES = (
     "id", "type", "status", "slug", "link", "path", "guid", "author", "parent", "menu_order", "sticky",
@@ -65,10 +69,23 @@ def field_value(post: Post, source: str) -> Any:
     """The value ``--field`` maps: a meta value, a taxonomy's term names, or an attribute."""
     if source.startswith("meta:"):
         values = [m.value for m in post.meta if m.key == source[5:]]
-        return values[0] if len(values) == 1 else (values or None)
+        value = values[0] if len(values) == 1 else (values or None)
+        return json.dumps(value, ensure_ascii=False) if _deeper_than(value, MAX_FIELD_DEPTH) else value
     if source.startswith("taxonomy:"):
         return [t.name or t.slug for t in post.terms if t.taxonomy == source[9:]] or None
     return getattr(post, source)
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and dicts nest in ``value`` more than ``limit`` levels (without recursing)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth == limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def plain_summary(content: str, limit: int = SUMMARY_CHARS) -> str | None:

@@ -40,11 +40,13 @@ class MediaPaths:
 
     def relative(self, url: str) -> str | None:
         """``media/...`` for ``url``; None for what is not a downloadable http(s) URL."""
+        host = hostname(url)  # empty for a broken one too: no local copy, the link stays
+        if not host:
+            return None
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in ("http", "https"):
             return None
         path = unquote(parts.path)
-        host = parts.hostname.lower()
         marker = "/wp-content/uploads/"
         if host in self.site_hosts and marker in path:
             folder: list[str] = []
@@ -60,6 +62,14 @@ class MediaPaths:
         """The URL the site serves the local copy at (what links are rewritten to)."""
         relative = self.relative(url)
         return None if relative is None else self.url_prefix + relative[len(MEDIA_DIR):]
+
+
+def hostname(url: str) -> str:
+    """The host of ``url``, lower-cased; empty for none or a broken one (``http://[zz]/``)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 _PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)?")

@@ -22,8 +22,10 @@ def safe_stem(slug: str, title: str, fallback: str) -> str:
 
 
 def safe_segment(text: str) -> str:
-    """One folder name from data (a post type): slugified, never empty, never ``..``."""
-    return slugify(text, separator="_", lowercase=False) or "other"
+    """One folder name from data (a post type): slugified, never empty, never ``..``, never
+    longer than a file name may be (WordPress's types have 20 characters; a damaged export's
+    need not, and a 300-character folder name stopped the run)."""
+    return slugify(text, separator="_", lowercase=False, max_length=MAX_STEM) or "other"
 
 
 class UniquePaths:

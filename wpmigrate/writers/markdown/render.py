@@ -8,7 +8,6 @@ streams; the writer then only names, writes and indexes (writer.py).
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +16,7 @@ from wpmigrate.model import Export, Post
 from wpmigrate.writers.markdown import frontmatter as fm
 from wpmigrate.writers.markdown.comments import comment_thread
 from wpmigrate.writers.markdown.convert_html import HtmlOptions, to_markdown
-from wpmigrate.writers.markdown.media import MediaPaths
+from wpmigrate.writers.markdown.media import MediaPaths, hostname
 from wpmigrate.writers.markdown.options import COMMENT_MODES, FRONT_MATTER_FORMATS
 from wpmigrate.writers.markdown.paths import safe_segment, safe_stem
 from wpmigrate.writers.markdown.profiles import Profile, get_profile
@@ -98,7 +97,7 @@ def make_settings(export: Export, *, profile: str = "plain", front_matter: str |
         raise UsageError(f"unknown --comments {comments!r}", hint="use " + ", ".join(COMMENT_MODES))
     media = None
     if download_media:
-        hosts = {_host(export.site.base_blog_url), _host(export.site.base_site_url), _host(export.site.link)}
+        hosts = {hostname(export.site.base_blog_url), hostname(export.site.base_site_url), hostname(export.site.link)}
         media = MediaPaths(frozenset(h for h in hosts if h))
     return Settings(
         profile=chosen,
@@ -110,10 +109,6 @@ def make_settings(export: Export, *, profile: str = "plain", front_matter: str |
         authors={a.login: a.display_name or a.login for a in export.authors},
         media=media,
     )
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower() if url else ""
 
 
 def skip_reason(post: Post, settings: Settings) -> str | None:

@@ -16,8 +16,8 @@ from wpmigrate.writers.sql.script import DIALECTS, check_options, write_sql
 __all__ = ["DIALECTS", "write_sql", "write_sql_file"]
 
 
-def write_sql_file(export: Export, posts: Iterable[Post], path: str, *, force: bool, **options: Any) -> None:
-    """:func:`write_sql` to ``path`` ("-": standard output), atomically."""
+def write_sql_file(export: Export, posts: Iterable[Post], path: str, *, force: bool, **options: Any) -> list[str]:
+    """:func:`write_sql` to ``path`` ("-": standard output), atomically; returns the notes."""
     check_options(**options)
     with atomic_file(path, force) as stream:
-        write_sql(export, posts, stream, **options)
+        return write_sql(export, posts, stream, **options)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from wpmigrate import __version__, schema
 from wpmigrate.model import Comment, Export, Meta, Post
-from wpmigrate.writers.sql.tables import SQL_SCHEMA_VERSION
+from wpmigrate.writers.sql.tables import COLUMNS, SQL_SCHEMA_VERSION
 
 Row = dict[str, Any]
 #: (unprefixed table name, row)
@@ -33,6 +34,13 @@ _encode_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=
 #: What no database text column can hold: NUL (PostgreSQL refuses it) and lone
 #: surrogates (not UTF-8). XML cannot carry NUL; both become U+FFFD.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+#: What a BIGINT column holds. WordPress ids are unsigned 64-bit, and a damaged export's
+#: numbers can be anything: past this range they are written as NULL (0 where the column
+#: cannot be NULL), and counted for the writer's notes.
+_BIGINT = range(-(1 << 63), 1 << 63)
+_NOT_NULL = {(table, column) for table, columns in COLUMNS.items() for column, _, nullable in columns if not nullable}
 
 
 def storable(text: str) -> str:
@@ -85,6 +93,8 @@ class RowBuilder:
         self.term_ids = {(term.taxonomy, term.slug): number for number, term in enumerate(export.terms, 1)}
         self.next_post = 1
         self.next_comment = 1
+        #: ``table.column`` -> how many numbers past 64 bits it could not hold.
+        self.unfit: Counter[str] = Counter()
 
     def rows(self, posts: Iterable[Post]) -> Iterator[TableRow]:
         """Every row: the header's, then each post's as the posts stream by."""
@@ -102,18 +112,19 @@ class RowBuilder:
             "schema_version": SQL_SCHEMA_VERSION,
         })
         for number, author in enumerate(self.export.authors, 1):
-            yield "authors", _texts({"id": number, "wp_id": author.id, **_without(schema.author_to_dict(author), "id")})
+            row = {"id": number, "wp_id": author.id, **_without(schema.author_to_dict(author), "id")}
+            yield "authors", _texts(self._fit("authors", row, "wp_id"))
         terms = self.export.terms
         parents = [self.term_ids.get((t.taxonomy, t.parent)) if t.parent is not None else None for t in terms]
         order, parents = parents_first([p - 1 if p is not None else None for p in parents])
         for index in order:
             term, parent = terms[index], parents[index]
-            yield "terms", _texts({
+            yield "terms", _texts(self._fit("terms", {
                 "id": index + 1,
                 "wp_id": term.id,
                 **_without(schema.term_to_dict(term), "id", "meta"),
                 "parent_id": parent + 1 if parent is not None else None,
-            })
+            }, "wp_id"))
         for number, term in enumerate(terms, 1):
             for row in _meta_rows("term_id", number, term.meta):
                 yield "term_meta", row
@@ -125,7 +136,7 @@ class RowBuilder:
         self.next_post += 1
         content = post.content
         has_html = content.html is not None
-        yield "posts", _texts({
+        yield "posts", _texts(self._fit("posts", {
             "id": post_id,
             "wp_id": post.id,
             **{name: getattr(post, name) for name in _POST_FIELDS},
@@ -137,7 +148,7 @@ class RowBuilder:
             "content_html": content.html,
             "content_teaser": content.teaser if has_html else None,
             "content_diagnostics": _encode_json(content.diagnostics or {}) if has_html else None,
-        })
+        }, "wp_id", "parent_wp_id", "menu_order"))
         for position, ref in enumerate(post.terms):
             yield "post_terms", _texts({
                 "post_id": post_id,
@@ -162,7 +173,7 @@ class RowBuilder:
         )
         for index in order:
             comment, parent = comments[index], parents[index]
-            yield "comments", _texts({
+            yield "comments", _texts(self._fit("comments", {
                 "id": first + index,
                 "post_id": post_id,
                 "wp_id": comment.id,
@@ -170,10 +181,30 @@ class RowBuilder:
                 "parent_id": first + parent if parent is not None else None,
                 **{name: getattr(comment, name) for name in _COMMENT_FIELDS},
                 **{f"author_{key}": value for key, value in schema.commenter_to_dict(comment.author).items()},
-            })
+            }, "wp_id", "parent_wp_id", "author_user_id"))
         for index, comment in enumerate(comments):
             for row in _meta_rows("comment_id", first + index, comment.meta):
                 yield "comment_meta", row
+
+
+    def _fit(self, table: str, row: Row, *columns: str) -> Row:
+        """``row`` with each of ``columns`` that is past 64 bits made NULL (0 if it cannot be)."""
+        for column in columns:
+            value = row[column]
+            if value is not None and value not in _BIGINT:
+                row[column] = 0 if (table, column) in _NOT_NULL else None
+                self.unfit[f"{table}.{column}"] += 1
+        return row
+
+    def notes(self) -> list[str]:
+        """What the writer tells the user: the numbers it could not store."""
+        if not self.unfit:
+            return []
+        where = ", ".join(f"{column} ({count})" for column, count in sorted(self.unfit.items()))
+        return [
+            f"{sum(self.unfit.values())} number(s) past 64 bits, which no SQL integer column holds, "
+            f"written as NULL, or as 0 where the column needs a value: {where}; the JSON output keeps them"
+        ]
 
 
 class Batches:

@@ -25,7 +25,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlalchemy.sql.elements import ClauseElement
 
 from wpmigrate import __version__
-from wpmigrate.errors import UsageError
+from wpmigrate.errors import InputError, UsageError
 from wpmigrate.model import Export, Post
 from wpmigrate.writers.sql import tables as t
 from wpmigrate.writers.sql.rows import Batches, RowBuilder, TableRow
@@ -135,7 +135,10 @@ class Renderer:
         self.columns = [c for c, _ in schema.kinds[name]]
         self.render: list[Callable[[Any], str]] = []
         for column, kind in schema.kinds[name]:
-            self.render.append(_literal(compiler, self.table.c[column].type, kind, dialect.name))
+            render = _literal(compiler, self.table.c[column].type, kind, dialect.name)
+            if kind == t.KEY and dialect.name == "mysql":
+                render = _within_key_length(render, f"{name}.{column}")
+            self.render.append(render)
         quote = dialect.identifier_preparer
         names = ", ".join(quote.quote(c) for c in self.columns)
         self.head = f"INSERT INTO {quote.format_table(self.table)} ({names}) VALUES\n"
@@ -168,6 +171,21 @@ def _literal(compiler, type_, kind: str, dialect: str) -> Callable[[Any], str]:
         return compiler.render_literal_value(value, type_)
 
     return render
+
+
+def _within_key_length(render: Callable[[Any], str], column: str) -> Callable[[Any], str]:
+    """``render``, refusing a value too long for a MySQL key column (the load would fail on it)."""
+
+    def checked(value: Any) -> str:
+        if value is not None and len(value) > t.MYSQL_KEY_CHARS:
+            raise InputError(
+                f"{column} {value[:40]!r}... has {len(value)} characters; "
+                f"MySQL's key columns hold {t.MYSQL_KEY_CHARS}, so the script would not load",
+                hint="shorten it in the export, or use --dialect postgresql or sqlite, which have no such limit",
+            )
+        return render(value)
+
+    return checked
 
 
 def _to_datetime(value: str) -> str:
@@ -229,8 +247,8 @@ def write_sql(
     schema_only: bool = False,
     data_only: bool = False,
     table_prefix: str = "",
-) -> None:
-    """The export as one SQL script: schema, then data in one transaction."""
+) -> list[str]:
+    """The export as one SQL script: schema, then data in one transaction; returns the notes."""
     check_options(dialect=dialect, schema_only=schema_only, data_only=data_only, table_prefix=table_prefix)
     writer = ScriptWriter(stream, t.build_schema(table_prefix), dialect)
     writer.header("schema" if schema_only else "data" if data_only else "schema and data")
@@ -242,6 +260,8 @@ def write_sql(
         writer.schema_statements()
     if not ddl_in_transaction and not schema_only:
         writer.write(_BEGIN[writer.name] + "\n")
+    rows = RowBuilder(export)
     if not schema_only:
-        writer.data(RowBuilder(export).rows(posts))
+        writer.data(rows.rows(posts))
     writer.write("COMMIT;\n")
+    return rows.notes()

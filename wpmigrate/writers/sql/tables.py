@@ -64,12 +64,15 @@ JSON = "json"
 UTC = "utc"
 LOCAL = "local"
 
+#: Characters a MySQL key column holds (WordPress's own: 60 for a login, 200 for a slug).
+MYSQL_KEY_CHARS = 255
+
 _TYPES: dict[str, TypeEngine] = {
     # LONGTEXT in MySQL: TEXT stops at 64 KB, and bodies are longer.
     TEXT: Text().with_variant(mysql.LONGTEXT(), "mysql"),
     # Short strings in unique keys: MySQL cannot index a whole TEXT. 255
     # characters is more than WordPress allows for logins, taxonomies, slugs.
-    KEY: Text().with_variant(mysql.VARCHAR(255), "mysql"),
+    KEY: Text().with_variant(mysql.VARCHAR(MYSQL_KEY_CHARS), "mysql"),
     INT: Integer(),
     BIGINT: BigInteger(),
     BOOL: Boolean(),
