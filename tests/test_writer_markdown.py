@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests.conftest import SAMPLE
 from wpmigrate import errors
 from wpmigrate.model import Comment, Commenter, Content, Export, Meta, Post, Site
-from wpmigrate.writers.markdown import prepare, write_markdown
+from wpmigrate.writers.markdown import write_markdown
 from wpmigrate.writers.markdown.render import RenderedPost, Skipped
 
 NOISE = ("Share this", "Like this", "Loading...", "sharedaddy", "sd-sharing", "jetpack-likes")
