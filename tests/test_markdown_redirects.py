@@ -81,3 +81,16 @@ def test_netlify_file_of_a_converted_export(run_cli, tmp_path):
         rule = match(rules, path, wanted)
         assert rule is not None and rule["to"] == new and rule["force"] is bool(query), old
     assert {"p", "page_id", "attachment_id"} <= {key for r in rules for key in r["query"]}
+
+
+def test_old_urls_no_server_file_can_hold_are_counted(run_cli, tmp_path):
+    """A quote or a space in an old slug would break nginx's and Apache's files: left out, and said."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("<![CDATA[korea-japan-intelligence]]>", '<![CDATA[korea "japan" intelligence]]>', 1)
+    source = tmp_path / "quoted.xml"
+    source.write_text(text, encoding="utf-8")
+    result = run_cli("convert", source, "--to", "markdown", "-o", tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    assert "markdown: 1 old URLs left out of the redirect files" in result.output
+    csv = (tmp_path / "site" / "redirects" / "redirects.csv").read_text()
+    assert "south-korea-japan-gsomia" in csv and "intelligence" not in csv

@@ -47,6 +47,12 @@ def _usable(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
     return ((old, new) for old, new in pairs if old != new and _SAFE_PATH.match(old) and _SAFE_PATH.match(new))
 
 
+def left_out(pairs: Iterable[tuple[str, str]]) -> int:
+    """How many pairs redirect somewhere else but are not written: a space, a quote, ``;``,
+    ``{``, ``}`` or ``#`` in a path would break a server's configuration."""
+    return sum(1 for old, new in pairs if old != new and not (_SAFE_PATH.match(old) and _SAFE_PATH.match(new)))
+
+
 def _split(old: str) -> tuple[str, list[tuple[str, str]]]:
     """``(path, query parameters)``; no parameters for a plain path."""
     path, _, query = old.partition("?")

@@ -26,7 +26,7 @@ from wpmigrate.writers.markdown import media as media_mod
 from wpmigrate.writers.markdown.frontmatter import without_surrogates
 from wpmigrate.writers.markdown.index import SiteIndex
 from wpmigrate.writers.markdown.paths import UniquePaths, inside, safe_segment
-from wpmigrate.writers.markdown.redirects import REDIRECTS_DIR, redirect_files
+from wpmigrate.writers.markdown.redirects import REDIRECTS_DIR, left_out, redirect_files
 from wpmigrate.writers.markdown.render import RenderedPost, Settings, Skipped, finish, make_settings, new_url, render
 
 #: Marks a folder wpmigrate wrote, so that re-running into it needs no ``--force``.
@@ -52,12 +52,17 @@ class Summary:
     unchanged: int = 0
     posts: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
+    #: Old URLs no redirect file can hold (see ``redirects.left_out``).
+    redirects_left_out: int = 0
 
     def lines(self) -> list[str]:
         out = [f"markdown: {self.written} files written, {self.unchanged} unchanged"]
         if self.skipped:
             reasons = ", ".join(f"{n} ({reason})" for reason, n in sorted(self.skipped.items()))
             out.append(f"markdown: skipped {sum(self.skipped.values())} items: {reasons}")
+        if self.redirects_left_out:
+            out.append(f"markdown: {self.redirects_left_out} old URLs left out of the redirect files "
+                       "(a space, quote, ';', '{', '}' or '#' in the path would break a server's configuration)")
         return out
 
 
@@ -199,6 +204,7 @@ class MarkdownWriter:
                     self.index.redirect(f"/?attachment_id={attachment}", target)
             for name, lines in redirect_files(self.index.redirects()).items():
                 self.folder.write_lines(f"{REDIRECTS_DIR}/{name}", lines)
+            self.summary.redirects_left_out = left_out(self.index.redirects())
             self.folder.write_lines(f"{media_mod.MEDIA_DIR}.json", media_manifest(
                 {"url": url, "file": file, "attachment": attachment, "posts": posts}
                 for url, file, attachment, posts in self.index.media()
