@@ -294,3 +294,16 @@ def test_what_the_attribute_hook_raises_is_not_swallowed(monkeypatch, raised):
         module.sanitize('<p><a href="https://example.test/">link</a></p>')
     monkeypatch.undo()
     assert module.sanitize('<a href="https://example.test/">x</a>') == '<a href="https://example.test/">x</a>'
+
+
+def test_control_characters_go_and_whitespace_stays() -> None:
+    """``&#1;`` in a post decodes to U+0001: invisible, and invalid in XML. Tabs, newlines,
+    carriage returns and form feeds are HTML whitespace and stay."""
+    out = sanitize('<p title="a\x02b">x\x01y\x0bz\x1f\x7f \t\n\x0c<code>c\x1bd</code></p>')
+    assert not re.search("[\x01-\x08\x0b\x0e-\x1f\x7f]", out)
+    assert 'title="ab"' in out and "xyz" in out and "<code>cd</code>" in out and " \t\n\x0c" in out
+
+
+@given(st.text(max_size=40))
+def test_no_control_character_survives(text: str) -> None:
+    assert not re.search("[\x01-\x08\x0b\x0e-\x1f\x7f]", sanitize(f"<p>{text}</p>"))

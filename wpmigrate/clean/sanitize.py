@@ -109,6 +109,9 @@ IFRAME_HOSTS: dict[str, tuple[str, ...]] = {
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp", "data"})
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: Control characters that are not HTML whitespace (from references such as ``&#1;`` in a
+#: post): invisible in a browser, invalid in XML, kept by the HTML parser. Dropped.
+_CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster"})
 _DATA_IMAGE = re.compile(r"data:image/(?:png|gif|jpe?g|webp|avif)[;,]", re.I)
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -370,6 +373,7 @@ def sanitize(html: str) -> str:
     if not isinstance(html, str) or not html:
         return ""
     html = _SURROGATE.sub("\ufffd", html)  # lone surrogates cannot cross into Rust
+    html = _CONTROL.sub("", html)
     html = flatten_deep(html)
     html, markers = _protect_markers(html)
     out = _clean_once(html)
