@@ -186,7 +186,6 @@ class RowBuilder:
             for row in _meta_rows("comment_id", first + index, comment.meta):
                 yield "comment_meta", row
 
-
     def _fit(self, table: str, row: Row, *columns: str) -> Row:
         """``row`` with each of ``columns`` that is past 64 bits made NULL (0 if it cannot be)."""
         for column in columns:
