@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from wpmigrate.ids import append_id, id_array
 from wpmigrate.model import Attachment
 from wpmigrate.parallel import ordered_map
 from wpmigrate.readers.runs import ItemRun, split_runs
@@ -54,15 +55,12 @@ class AttachmentIndex(Mapping[int, Attachment]):
         self._slots: dict[int, int] = {}  # id -> entry number
         #: Field f of entry n is _text[_ends[4n + f]:_ends[4n + f + 1]].
         self._ends = array("q", [0])
-        self._parents: array[int] | list[int] = array("q")  # 0: none (WordPress ids start at 1)
+        self._parents = id_array()  # 0: none (WordPress ids start at 1)
         self._text = bytearray()
 
     def add(self, key: int, attachment: Attachment) -> None:
         self._slots[key] = len(self._parents)
-        try:
-            self._parents.append(attachment.parent or 0)
-        except OverflowError:  # an id past 64 bits, in a damaged export: a plain list from now on
-            self._parents = [*self._parents, attachment.parent]
+        self._parents = append_id(self._parents, attachment.parent or 0)
         for value in (attachment.url, attachment.title, attachment.caption, attachment.alt):
             self._text += value.encode("utf-8", "surrogatepass")
             self._ends.append(len(self._text))

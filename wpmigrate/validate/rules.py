@@ -12,6 +12,7 @@ from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from wpmigrate.ids import IdArray, append_id, id_array
 from wpmigrate.model import Comment, Post
 from wpmigrate.validate.findings import Findings
 
@@ -56,25 +57,19 @@ class IdSet:
         return byte < len(self._bits) and bool(self._bits[byte] >> bit & 1)
 
 
-#: What ``array("q")`` holds; a damaged export's ids can be larger.
-_INT64 = range(-(1 << 63), 1 << 63)
-
-
 @dataclass
 class _Pending:
     """Parent references to check at the end, in compact arrays."""
 
-    child: array | list[int] = field(default_factory=lambda: array("q"))
-    parent: array | list[int] = field(default_factory=lambda: array("q"))
+    child: IdArray = field(default_factory=id_array)
+    parent: IdArray = field(default_factory=id_array)
     line: array = field(default_factory=lambda: array("q"))
     file: array = field(default_factory=lambda: array("H"))
     files: dict[str, int] = field(default_factory=dict)
 
     def add(self, child: int, parent: int, file: str, line: int | None) -> None:
-        if isinstance(self.child, array) and (child not in _INT64 or parent not in _INT64):
-            self.child, self.parent = list(self.child), list(self.parent)
-        self.child.append(child)
-        self.parent.append(parent)
+        self.child = append_id(self.child, child)
+        self.parent = append_id(self.parent, parent)
         self.line.append(line or 0)
         self.file.append(self.files.setdefault(file, len(self.files)))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import heapq
 import re
-from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field
 
 from wpmigrate.clean.shortcodes.grammar import ShortcodeMatch, _latex_spans, _Scanner
 from wpmigrate.clean.shortcodes.markup import _math, _media_kind
+from wpmigrate.ids import id_array
 from wpmigrate.model import Attachment
 
 # --------------------------------------------------------------------------- rendering
@@ -63,13 +63,9 @@ class ChildIds(Mapping[int, list[int]]):
 
     def __init__(self, pairs: Iterable[tuple[int, int | None]]) -> None:
         rows = sorted((parent, key) for key, parent in pairs if parent is not None)
-        self._parents: array[int] | list[int] = [parent for parent, _ in rows]
-        self._ids: array[int] | list[int] = [key for _, key in rows]
+        self._parents = id_array(parent for parent, _ in rows)
+        self._ids = id_array(key for _, key in rows)
         self._count = len(set(self._parents))
-        try:
-            self._parents, self._ids = array("q", self._parents), array("q", self._ids)
-        except OverflowError:  # an id past 64 bits, in a damaged export: the lists stay
-            pass
 
     def __getitem__(self, parent: int) -> list[int]:
         start = bisect_left(self._parents, parent)

@@ -195,23 +195,20 @@ class MarkdownWriter:
 
     def close(self) -> list[str]:
         """Redirects, the media manifest (and downloads), the marker; the summary lines."""
-        try:
-            for attachment, path, parent in self.index.attachments():
-                target = self.index.url(parent) if parent else None
-                if target:
-                    if path and path != "/":
-                        self.index.redirect(path, target)
-                    self.index.redirect(f"/?attachment_id={attachment}", target)
-            for name, lines in redirect_files(self.index.redirects()).items():
-                self.folder.write_lines(f"{REDIRECTS_DIR}/{name}", lines)
-            self.summary.redirects_left_out = left_out(self.index.redirects())
-            self.folder.write_lines(f"{media_mod.MEDIA_DIR}.json", media_manifest(
-                {"url": url, "file": file, "attachment": attachment, "posts": posts}
-                for url, file, attachment, posts in self.index.media()
-            ))
-            notes = self._download() if self.download_media else []
-        finally:
-            self.index.close()
+        for attachment, path, parent in self.index.attachments():
+            target = self.index.url(parent) if parent else None
+            if target:
+                if path and path != "/":
+                    self.index.redirect(path, target)
+                self.index.redirect(f"/?attachment_id={attachment}", target)
+        for name, lines in redirect_files(self.index.redirects()).items():
+            self.folder.write_lines(f"{REDIRECTS_DIR}/{name}", lines)
+        self.summary.redirects_left_out = left_out(self.index.redirects())
+        self.folder.write_lines(f"{media_mod.MEDIA_DIR}.json", media_manifest(
+            {"url": url, "file": file, "attachment": attachment, "posts": posts}
+            for url, file, attachment, posts in self.index.media()
+        ))
+        notes = self._download() if self.download_media else []
         if self.profile.name == "hugo":
             self._hugo_config()
         self.folder.write(MARKER, json.dumps({"profile": self.profile.name}) + "\n")
@@ -281,4 +278,4 @@ def write_markdown(export: Export, items: Iterable[Post | RenderedPost | Skipped
             writer.add(item)
         return writer.close()
     finally:
-        writer.index.close()  # closed already, unless the run stopped early
+        writer.index.close()  # its temporary database is deleted, whether the run ended or stopped

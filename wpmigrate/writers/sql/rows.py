@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from wpmigrate import __version__, schema
+from wpmigrate.ids import INT64
 from wpmigrate.model import Comment, Export, Meta, Post
 from wpmigrate.writers.sql.tables import COLUMNS, SQL_SCHEMA_VERSION
 
@@ -36,10 +37,9 @@ _encode_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-#: What a BIGINT column holds. WordPress ids are unsigned 64-bit, and a damaged export's
-#: numbers can be anything: past this range they are written as NULL (0 where the column
-#: cannot be NULL), and counted for the writer's notes.
-_BIGINT = range(-(1 << 63), 1 << 63)
+#: Columns that cannot be NULL: a number past what a BIGINT holds (``ids.INT64``; a damaged
+#: export's numbers can be anything) is written there as 0, elsewhere as NULL, and counted
+#: for the writer's notes.
 _NOT_NULL = {(table, column) for table, columns in COLUMNS.items() for column, _, nullable in columns if not nullable}
 
 
@@ -190,7 +190,7 @@ class RowBuilder:
         """``row`` with each of ``columns`` that is past 64 bits made NULL (0 if it cannot be)."""
         for column in columns:
             value = row[column]
-            if value is not None and value not in _BIGINT:
+            if value is not None and value not in INT64:
                 row[column] = 0 if (table, column) in _NOT_NULL else None
                 self.unfit[f"{table}.{column}"] += 1
         return row
