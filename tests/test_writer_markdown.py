@@ -242,15 +242,19 @@ def test_prepare_renders_in_advance_with_the_same_output(tmp_path):
     def run(out, pre):
         export = read([str(SAMPLE)])
         steps = transforms(ConvertOptions(pii="drop"), export)
-        render = get_format("markdown").make_prepare(export, profile="hugo") if pre else None
-        if pre:
-            render = pickle.loads(pickle.dumps(render))  # as a pool sends it to its workers
+        fmt = get_format("markdown")
+        if pre:  # as a pool sends them to its workers
+            select = pickle.loads(pickle.dumps(fmt.make_select(export, profile="hugo")))
+            render = pickle.loads(pickle.dumps(fmt.make_prepare(export, profile="hugo")))
         items = []
         for post in export.posts:
-            for step in steps:
-                post = step(post)
             if pre:
-                rendered = pickle.loads(pickle.dumps(render(post)))
+                post = select(post)  # the attachment and the pending comment go no further
+            if isinstance(post, Post):
+                for step in steps:
+                    post = step(post)
+            if pre:
+                rendered = pickle.loads(pickle.dumps(render(post) if isinstance(post, Post) else post))
                 assert isinstance(rendered, (RenderedPost, Skipped))
                 items.append(rendered)
             else:
@@ -260,6 +264,25 @@ def test_prepare_renders_in_advance_with_the_same_output(tmp_path):
 
     prepared = run(tmp_path / "a", True)
     assert prepared and prepared == run(tmp_path / "b", False)
+
+
+def test_select_keeps_what_the_site_shows_before_cleaning():
+    """Posts left out become their record, and only approved comments are cleaned and written."""
+    from wpmigrate.writers.markdown.render import make_settings, select
+
+    comments = tuple(Comment(id=n, status=status) for n, status in
+                     enumerate(("approved", "spam", "approved", "pending", "trash"), 1))
+    post = Post(id=7, slug="p", comments=comments)
+    settings = make_settings(_export([]))
+    assert [c.id for c in select(post, settings).comments] == [1, 3]
+    assert select(post, make_settings(_export([]), comments="none")).comments == ()
+    assert select(post, make_settings(_export([]), comments="front-matter")).comments == (comments[0], comments[2])
+    attachment = Post(id=8, type="attachment", status="inherit", parent=7, path="/a/", attachment_url="http://x/a.jpg",
+                      comments=comments)
+    assert select(attachment, settings) == Skipped(8, "attachment", "type attachment", "/a/", 7, "http://x/a.jpg")
+    included = make_settings(_export([]), include_type=("attachment",))
+    assert select(attachment, included).comments == (comments[0], comments[2])
+    assert select(Post(id=9, status="private"), settings).reason == "status private"
 
 
 def test_output_is_deterministic(run_cli, tmp_path):

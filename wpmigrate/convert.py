@@ -104,7 +104,8 @@ def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics
     export = reader.export
     counts: Counter[str] = Counter()
     prepare = fmt.make_prepare(export, **options.format_options) if fmt.make_prepare else None
-    work = PostWork(reader.finish, transforms(options, export), prepare)
+    select = fmt.make_select(export, **options.format_options) if fmt.make_select else None
+    work = PostWork(reader.finish, transforms(options, export), prepare, select)
     done = reader.results(work, jobs)
     notes = fmt.write(export, _counted(done, counts, diagnostics), output, force=options.force,
                       **options.format_options)
@@ -142,11 +143,13 @@ class Done:
 
 @dataclass(frozen=True)
 class PostWork:
-    """The per-post work on a reader's unit: parsing it, the transforms in order, the format's ``prepare``."""
+    """The per-post work on a reader's unit: parsing it, the format's ``select``, the
+    transforms in order, the format's ``prepare``."""
 
     finish: ItemFinisher
     steps: list[Transform]
     prepare: Callable[[Post], Any] | None
+    select: Callable[[Post], Any] | None = None
 
     def __call__(self, unit: Unit) -> list[Done] | None:
         """The unit's posts, done; None when the reader must stream the unit instead."""
@@ -154,9 +157,12 @@ class PostWork:
         return None if posts is None else [self._one(post, found) for post, found in posts]
 
     def _one(self, post: Post, found: list[Diagnostic]) -> Done:
+        kept = self.select(post) if self.select is not None else post
+        if not isinstance(kept, Post):  # the format's record of a post it leaves out
+            return Done(post.type, len(post.comments), kept, found)
         for step in self.steps:
-            post = step(post)
-        payload = self.prepare(post) if self.prepare is not None else post
+            kept = step(kept)
+        payload = self.prepare(kept) if self.prepare is not None else kept
         return Done(post.type, len(post.comments), payload, found)
 
 

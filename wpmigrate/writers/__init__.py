@@ -32,6 +32,10 @@ class Format:
     #: and the format options; it runs where the transforms run, on worker
     #: processes, and ``write`` receives its results. None: ``write`` receives the posts.
     make_prepare: PrepareFactory | None = None
+    #: Builds the format's choice, made before the transforms, of what of each post it
+    #: writes: the post (perhaps with less in it), or a record of a post left out, which
+    #: ``write`` receives as it is. None: every post, whole.
+    make_select: PrepareFactory | None = None
     #: ``check(path, force)`` before any work; None: the file check of ``output.check_writable``.
     check: Callable[[str, bool], None] | None = None
     #: Modules the format loads on first use (for processes that preload them).
@@ -76,7 +80,8 @@ FORMATS: dict[str, Format] = {
     "sqlite": Format("sqlite", ".db", on_first_use("wpmigrate.writers.sqlite", "write_sqlite"), streams=False,
                      description="a SQLite database with full-text search", modules=("wpmigrate.writers.sqlite",)),
     "markdown": Format("markdown", "", on_first_use(_MARKDOWN, "write_markdown"), streams=False,
-                       make_prepare=on_first_use(_MARKDOWN, "prepare"), check=on_first_use(_MARKDOWN, "check_output"),
+                       make_prepare=on_first_use(_MARKDOWN, "prepare"), make_select=on_first_use(_MARKDOWN, "select"),
+                       check=on_first_use(_MARKDOWN, "check_output"),
                        description="a folder of Markdown files for a static site",
                        modules=(f"{_MARKDOWN}.render", f"{_MARKDOWN}.writer")),
 }

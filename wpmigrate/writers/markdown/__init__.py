@@ -4,7 +4,8 @@ Two parts, so the per-post work can run in worker processes:
 
 * :func:`render` (render.py): one post to a picklable :class:`RenderedPost`;
   :func:`prepare` builds the one-argument function for a pool from the export
-  and the format options;
+  and the format options, and :func:`select` the one that runs before the
+  transforms, so that posts left out and comments not shown are never cleaned;
 * :func:`write_markdown` (writer.py): names, writes and indexes the rendered
   posts in order (it renders a plain :class:`~wpmigrate.model.Post` itself).
 
@@ -25,7 +26,7 @@ from wpmigrate.model import Export, Post
 if TYPE_CHECKING:
     from wpmigrate.writers.markdown.render import RenderedPost, Skipped
 
-__all__ = ["RenderedPost", "Settings", "Skipped", "check_output", "prepare", "render", "write_markdown"]
+__all__ = ["RenderedPost", "Settings", "Skipped", "check_output", "prepare", "render", "select", "write_markdown"]
 
 _LAZY = {
     "RenderedPost": "render", "Settings": "render", "Skipped": "render", "make_settings": "render",
@@ -40,7 +41,16 @@ def __getattr__(name: str) -> Any:
 
 
 def prepare(export: Export, **options: Any) -> Callable[[Post], RenderedPost | Skipped]:
-    """The picklable per-post function for ``export`` and these format options."""
-    from wpmigrate.writers.markdown.render import make_settings, render  # noqa: PLC0415 - see the docstring
+    """The picklable per-post function for ``export`` and these format options: :func:`render`."""
+    return _per_post("render", export, options)
 
-    return functools.partial(render, settings=make_settings(export, **options))
+
+def select(export: Export, **options: Any) -> Callable[[Post], Post | Skipped]:
+    """The per-post function run before the transforms: what of each post is written (``render.select``)."""
+    return _per_post("select", export, options)
+
+
+def _per_post(name: str, export: Export, options: dict[str, Any]) -> Callable[[Post], Any]:
+    from wpmigrate.writers.markdown import render as module  # noqa: PLC0415 - see the docstring
+
+    return functools.partial(getattr(module, name), settings=module.make_settings(export, **options))

@@ -8,7 +8,7 @@ streams; the writer then only names, writes and indexes (writer.py).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wpmigrate.errors import UsageError
@@ -133,10 +133,25 @@ def render(post: Post, settings: Settings) -> RenderedPost | Skipped:
         raise
 
 
+def select(post: Post, settings: Settings) -> Post | Skipped:
+    """What of ``post`` the site shows, chosen before the transforms so that cleaning does no
+    more: the post with only the comments written (approved ones), or its record when it is
+    left out."""
+    reason = skip_reason(post, settings)
+    if reason is not None:
+        return _skipped(post, reason)
+    shown = () if settings.comments == "none" else tuple(c for c in post.comments if c.status == "approved")
+    return post if len(shown) == len(post.comments) else replace(post, comments=shown)
+
+
+def _skipped(post: Post, reason: str) -> Skipped:
+    return Skipped(post.id, post.type, reason, post.path, post.parent, post.attachment_url)
+
+
 def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     reason = skip_reason(post, settings)
     if reason is not None:
-        return Skipped(post.id, post.type, reason, post.path, post.parent, post.attachment_url)
+        return _skipped(post, reason)
     kind = post.type if post.type in ("post", "page") else "other"
     html = post.content.html if post.content.html is not None else post.content.raw
     options = HtmlOptions(settings.profile.shortcodes, settings.media)
