@@ -495,6 +495,23 @@ def test_big_files_are_streamed_and_rewritten_only_when_changed(tmp_path):
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["a.txt", "b.txt"], "no partial file left"
 
 
+def test_a_file_cut_short_by_a_crash_is_made_whole_by_the_next_run(tmp_path):
+    """Files go straight into a folder the run made; a later run compares, and replaces by rename."""
+    from wpmigrate.writers.markdown.writer import Folder, Summary
+
+    summary = Summary()
+    first = Folder(str(tmp_path), summary)
+    first.write("posts/a.md", "whole post\n")
+    first.write("posts/b.md", "other post\n")
+    (tmp_path / "posts" / "a.md").write_text("whole")  # what a crash during the write leaves
+    again = Folder(str(tmp_path), summary)
+    again.write("posts/a.md", "whole post\n")
+    again.write("posts/b.md", "other post\n")
+    assert (summary.written, summary.unchanged) == (3, 1)
+    assert (tmp_path / "posts" / "a.md").read_text() == "whole post\n"
+    assert sorted(p.name for p in (tmp_path / "posts").iterdir()) == ["a.md", "b.md"], "no partial file left"
+
+
 def test_a_post_type_too_long_for_a_folder_name_is_cut(tmp_path):
     """A 300-character type made a 300-character folder: 'File name too long' stopped the run."""
     posts = [Post(id=1, type="x" * 300, slug="a"), Post(id=2, type="x" * 300, slug="a")]
