@@ -47,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,16 +190,22 @@ def run_once(command: list[str], sample: bool = True) -> tuple[float, float, flo
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak / 2**20
 
 
-def measure(label: str, path: Path, tool: str, command: list[str], runs: int) -> Measure:
-    """``runs`` timed runs, then one more that samples the process tree's memory."""
+def measure(label: str, path: Path, tool: str, command: list[str], runs: int,
+            before_run: Callable[[], None] | None = None) -> Measure:
+    """``runs`` timed runs, then one more that samples the process tree's memory;
+    ``before_run`` is called before each, untimed."""
     walls, cpus, peaks = [], [], []
     for run in range(runs):
+        if before_run is not None:
+            before_run()
         wall, cpu, rss, _ = run_once(command, sample=False)
         walls.append(wall)
         cpus.append(cpu)
         peaks.append(rss)
         print(f"  {label} {tool} run {run + 1}: {wall:.2f} s, cpu {cpu:.2f} s, {rss:.0f} MB",
               file=sys.stderr, flush=True)
+    if before_run is not None:
+        before_run()
     _, _, rss, tree = run_once(command, sample=True)
     print(f"  {label} {tool} memory run: {rss:.0f} MB, tree {tree:.0f} MB", file=sys.stderr, flush=True)
     return Measure(label, path.stat().st_size, tool, command, min(walls), walls, min(cpus), max(*peaks, rss), tree)

@@ -7,7 +7,7 @@ peak memory at most 200 MB on this 2-core machine.
 On the generated 100 MB export (``gen_wxr.py --seed 1``, shared with
 bench_convert.py) it measures, each run in a fresh child process:
 
-* ``markdown``: ``wpmigrate convert FILE --to markdown -o OUT --force``;
+* ``markdown``: ``wpmigrate convert FILE --to markdown -o OUT``;
 * ``markdown-hugo``: the same with ``--profile hugo``;
 * ``wordpress-export-to-markdown``: the npm tool, installed by this script into
   a throwaway temporary folder (never a project dependency), run without its
@@ -16,6 +16,11 @@ bench_convert.py) it measures, each run in a fresh child process:
   so that it writes what wpmigrate writes. Its own settings, such as the 25 ms
   pause between file writes, are left as shipped. Skipped with ``--no-peer``
   or when npm is missing.
+
+Every run writes a new folder, as a first conversion does: the previous run's
+folder is renamed aside (untimed) and all are deleted at the end. (A re-run into
+the same folder compares files and rewrites only changed ones, which is faster
+and not what a first migration costs.)
 
 Wall time (best of N runs), CPU time and peak RSS (``ru_maxrss`` from
 ``os.wait4``) come from bench_convert.py's helpers. Results go to
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -38,6 +44,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -63,6 +70,19 @@ def install_peer(folder: str) -> tuple[list[str], str] | None:
     return [shutil.which("node") or "node", str(package / "index.js")], version
 
 
+def set_aside(folder: str) -> Callable[[], None]:
+    """Renames ``folder`` away if a run made it, so that the next run starts without it;
+    a rename, not a deletion, which would slow the next run's file creation (the disk
+    discards the freed blocks)."""
+    count = itertools.count(1)
+
+    def move() -> None:
+        if os.path.exists(folder):
+            os.rename(folder, f"{folder}.{next(count)}")
+
+    return move
+
+
 def peer_command(base: list[str], path: Path, out: str) -> list[str]:
     return [*base, "--wizard=false", f"--input={path}", f"--output={out}", "--save-attached-images=false",
             "--save-scraped-images=false", "--include-other-types=true"]
@@ -79,7 +99,7 @@ def report(results: list[bench.Measure], runs: int, peer_version: str | None, ou
         "Wall is the best of the runs; peak RSS the largest `ru_maxrss` of one process (from `os.wait4` on "
         "each fresh child process); tree MB the sampled PSS of the whole process tree (convert's "
         "worker processes included), from one more run, as bench_convert measures it; CPU the least "
-        "user+system time. The "
+        "user+system time. Every run writes a new folder, as a first conversion does. The "
         "machine is shared: re-run on a quiet one.",
         "",
         f"Target: 100 MB to Markdown in at most {TARGET_SECONDS:g} s with peak RSS at most {TARGET_RSS_MB} MB.",
@@ -128,17 +148,18 @@ def main(argv: list[str] | None = None) -> int:
     peer_version = None
     try:
         tools = {
-            "markdown": [*cli, "convert", str(path), "--to", "markdown", "-o", f"{out_dir}/md", "--force", "-q"],
+            "markdown": [*cli, "convert", str(path), "--to", "markdown", "-o", f"{out_dir}/md", "-q"],
             "markdown-hugo": [*cli, "convert", str(path), "--to", "markdown", "--profile", "hugo", "-o",
-                              f"{out_dir}/hugo", "--force", "-q"],
+                              f"{out_dir}/hugo", "-q"],
         }
         for tool, command in tools.items():
-            results.append(bench.measure("100m", path, tool, command, args.runs))
+            folder = command[command.index("-o") + 1]
+            results.append(bench.measure("100m", path, tool, command, args.runs, set_aside(folder)))
         peer = None if args.no_peer else install_peer(f"{out_dir}/PEER")
         if peer is not None:
             base, peer_version = peer
             command = peer_command(base, path, f"{out_dir}/peer")
-            results.append(bench.measure("100m", path, PEER, command, args.peer_runs))
+            results.append(bench.measure("100m", path, PEER, command, args.peer_runs, set_aside(f"{out_dir}/peer")))
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
     section = report(results, args.runs, peer_version, out_dir)

@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import shlex
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
