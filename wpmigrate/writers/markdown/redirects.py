@@ -55,8 +55,8 @@ def left_out(pairs: Iterable[tuple[str, str]]) -> int:
 
 def _split(old: str) -> tuple[str, list[tuple[str, str]]]:
     """``(path, query parameters)``; no parameters for a plain path."""
-    path, _, query = old.partition("?")
-    return path, parse_qsl(query, keep_blank_values=True)
+    path, mark, query = old.partition("?")
+    return path, parse_qsl(query, keep_blank_values=True) if mark else []
 
 
 def _nginx(pairs: Iterator[tuple[str, str]]) -> Iterator[str]:
