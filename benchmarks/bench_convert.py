@@ -17,7 +17,9 @@ fresh child process:
 * ``ndjson``: the default command with ``--to ndjson``.
 
 Wall time is the best of N runs (default 3: the machine is shared, so the best
-run is the one least disturbed by other processes); CPU time (user + system,
+run is the one least disturbed by other processes), taken in rounds: each tool
+runs once a round, so that a machine that slows down or speeds up during the
+benchmark weighs on the floor and the conversions alike; CPU time (user + system,
 from the same rusage) is reported too, as the least of the runs. Peak RSS is
 the child's ``ru_maxrss`` as returned by ``os.wait4`` for that one child (the
 kernel's high-water mark of its resident set; no polling, so no peak is
@@ -194,21 +196,33 @@ def measure(label: str, path: Path, tool: str, command: list[str], runs: int,
             before_run: Callable[[], None] | None = None) -> Measure:
     """``runs`` timed runs, then one more that samples the process tree's memory;
     ``before_run`` is called before each, untimed."""
-    walls, cpus, peaks = [], [], []
+    return measure_rounds(label, path, {tool: command}, runs, before_run)[0]
+
+
+def measure_rounds(label: str, path: Path, tools: dict[str, list[str]], runs: int,
+                   before_run: Callable[[], None] | None = None) -> list[Measure]:
+    """:func:`measure` for several tools, their timed runs taken in rounds (each tool once a
+    round), so that a machine that slows down or speeds up weighs on every tool alike and
+    the ratios between them hold; then each tool's memory run."""
+    timed: dict[str, list[tuple[float, float, float]]] = {tool: [] for tool in tools}
     for run in range(runs):
+        for tool, command in tools.items():
+            if before_run is not None:
+                before_run()
+            wall, cpu, rss, _ = run_once(command, sample=False)
+            timed[tool].append((wall, cpu, rss))
+            print(f"  {label} {tool} run {run + 1}: {wall:.2f} s, cpu {cpu:.2f} s, {rss:.0f} MB",
+                  file=sys.stderr, flush=True)
+    results = []
+    for tool, command in tools.items():
         if before_run is not None:
             before_run()
-        wall, cpu, rss, _ = run_once(command, sample=False)
-        walls.append(wall)
-        cpus.append(cpu)
-        peaks.append(rss)
-        print(f"  {label} {tool} run {run + 1}: {wall:.2f} s, cpu {cpu:.2f} s, {rss:.0f} MB",
-              file=sys.stderr, flush=True)
-    if before_run is not None:
-        before_run()
-    _, _, rss, tree = run_once(command, sample=True)
-    print(f"  {label} {tool} memory run: {rss:.0f} MB, tree {tree:.0f} MB", file=sys.stderr, flush=True)
-    return Measure(label, path.stat().st_size, tool, command, min(walls), walls, min(cpus), max(*peaks, rss), tree)
+        _, _, rss, tree = run_once(command, sample=True)
+        print(f"  {label} {tool} memory run: {rss:.0f} MB, tree {tree:.0f} MB", file=sys.stderr, flush=True)
+        walls, cpus, peaks = (list(column) for column in zip(*timed[tool]))
+        results.append(Measure(label, path.stat().st_size, tool, command, min(walls), walls, min(cpus),
+                               max(*peaks, rss), tree))
+    return results
 
 
 def lxml_version() -> str:
@@ -245,7 +259,7 @@ def report(results: list[Measure], runs: int, out_dir: str) -> str:
         f"Run {datetime.date.today().isoformat()} at revision `{git_revision()}` on {os.cpu_count()} cores "
         f"(`nproc` {len(os.sched_getaffinity(0))}), {platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}, lxml {lxml_version()}. The machine is shared with other "
-        f"workers: wall is the best of {runs} runs; peak RSS is the largest `ru_maxrss` of the runs "
+        f"workers: wall is the best of {runs} runs, taken in rounds (each tool once a round); peak RSS is the largest `ru_maxrss` of the runs "
         "(from `os.wait4` on each fresh child process: the largest single process); tree PSS is the "
         "largest sum of PSS over the child and its worker processes, sampled every 50 ms in one more "
         "run (sampling takes CPU, so the timed runs are not sampled); CPU is the "
@@ -337,10 +351,9 @@ def main(argv: list[str] | None = None) -> int:
                 "json --raw-content -j 1": [*json, "--raw-content", "-j", "1"],
                 "ndjson": [*cli, "convert", str(path), "--to", "ndjson", "-o", f"{out_dir}/out.ndjson", "--force"],
             }
-            for tool, command in tools.items():
-                if label in LARGE_ONLY and tool not in LARGE_ONLY[label]:
-                    continue
-                results.append(measure(label, path, tool, command, 1 if label in LARGE_ONLY else args.runs))
+            if label in LARGE_ONLY:
+                tools = {tool: command for tool, command in tools.items() if tool in LARGE_ONLY[label]}
+            results += measure_rounds(label, path, tools, 1 if label in LARGE_ONLY else args.runs)
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
     section = report(results, args.runs, out_dir)
