@@ -71,9 +71,9 @@ def install_peer(folder: str) -> tuple[list[str], str] | None:
 
 
 def set_aside(folder: str) -> Callable[[], None]:
-    """Renames ``folder`` away if a run made it, so that the next run starts without it;
-    a rename, not a deletion, which would slow the next run's file creation (the disk
-    discards the freed blocks)."""
+    """Renames ``folder`` away if a run made it, so that the next run starts without it.
+    A rename, not a deletion: right after thousands of files were deleted, creating files
+    on this machine was seen 5 to 10 times slower, which would weigh on the next run."""
     count = itertools.count(1)
 
     def move() -> None:
@@ -159,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         if peer is not None:
             base, peer_version = peer
             command = peer_command(base, path, f"{out_dir}/peer")
-            results.append(bench.measure("100m", path, PEER, command, args.peer_runs, set_aside(f"{out_dir}/peer")))
+            measured = bench.measure("100m", path, PEER, command, args.peer_runs, set_aside(f"{out_dir}/peer"))
+            results.append(measured)
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
     section = report(results, args.runs, peer_version, out_dir)
