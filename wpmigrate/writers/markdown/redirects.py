@@ -44,13 +44,18 @@ def redirect_files(pairs: Iterable[tuple[str, str]]) -> dict[str, Iterator[str]]
 
 def _usable(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
     """The pairs that redirect somewhere else, between paths every format can quote."""
-    return ((old, new) for old, new in pairs if old != new and _SAFE_PATH.match(old) and _SAFE_PATH.match(new))
+    return ((old, new) for old, new in pairs if old != new and _quotable(old, new))
 
 
 def left_out(pairs: Iterable[tuple[str, str]]) -> int:
-    """How many pairs redirect somewhere else but are not written: a space, a quote, ``;``,
-    ``{``, ``}`` or ``#`` in a path would break a server's configuration."""
-    return sum(1 for old, new in pairs if old != new and not (_SAFE_PATH.match(old) and _SAFE_PATH.match(new)))
+    """How many pairs redirect somewhere else but are not written."""
+    return sum(1 for old, new in pairs if old != new and not _quotable(old, new))
+
+
+def _quotable(old: str, new: str) -> bool:
+    """Whether both paths can go into every format: a space, a quote, ``;``, ``{``, ``}`` or
+    ``#`` would break a server's configuration."""
+    return bool(_SAFE_PATH.match(old) and _SAFE_PATH.match(new))
 
 
 def _split(old: str) -> tuple[str, list[tuple[str, str]]]:
