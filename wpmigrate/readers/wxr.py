@@ -29,6 +29,7 @@ from wpmigrate.parallel import ordered_map
 from wpmigrate.readers import elements
 from wpmigrate.readers.elements import HEADER_TERMS, WP, ItemContext, ItemParser, ItemPosition, children, classify
 from wpmigrate.readers.prescan import prescan
+from wpmigrate.readers.pull import ItemPull
 from wpmigrate.readers.repair import RepairingStream
 from wpmigrate.readers.runs import ItemRun, RunParser, split_runs, start_tags
 from wpmigrate.readers.salvage import salvage_header, salvage_items
@@ -239,20 +240,10 @@ class _Document:
 
     @contextmanager
     def _parse(self, events: tuple[str, ...]):
-        """A fresh ``iterparse`` over ``<item>`` elements, and the stream it reads."""
+        """A fresh stream of ``<item>`` events (:class:`ItemPull`), and the stream it reads."""
         with self.source.open() as raw:
             stream = raw if self._repair is None else RepairingStream(raw, self._repair)
-            yield etree.iterparse(
-                stream,
-                events=events,
-                tag="item",
-                huge_tree=True,
-                resolve_entities=False,
-                no_network=True,
-                load_dtd=False,
-                remove_comments=True,
-                remove_pis=True,
-            ), stream
+            yield ItemPull(stream, events), stream
 
     def _retry(self, error: etree.XMLSyntaxError) -> bool:
         """Switch to (more) repairs after ``error``; False when no repair can help."""
