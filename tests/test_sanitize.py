@@ -307,3 +307,28 @@ def test_control_characters_go_and_whitespace_stays() -> None:
 @given(st.text(max_size=40))
 def test_no_control_character_survives(text: str) -> None:
     assert not re.search("[\x01-\x08\x0b\x0e-\x1f\x7f]", sanitize(f"<p>{text}</p>"))
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # found by hypothesis 6.100 (the lowest supported): the reference became a raw
+        # character in the attribute, and the next pass dropped it
+        "<img src='a.png' alt='<a href=\"&#14;javascript:alert(1)\">x</a><IMG SRC=JaVaScRiPt:alert('XSS')>",
+        '<p title="a&#x1F;b">c&#1;d</p>',
+    ],
+)
+def test_control_character_references_are_dropped_and_sanitising_is_idempotent(html: str) -> None:
+    out = sanitize(html)
+    assert not re.search("[\x01-\x08\x0b\x0e-\x1f\x7f]", out)
+    assert sanitize(out) == out
+
+
+@pytest.mark.parametrize("href", ["java&#14;script:alert(1)", "&#x0E;javascript:alert(1)", "javascript&#x1f;:alert(1)"])
+def test_a_control_reference_does_not_hide_a_javascript_link(href: str) -> None:
+    out = sanitize(f'<a href="{href}">x</a>')
+    assert "javascript" not in out.lower() and out == "<a>x</a>"
+
+
+def test_references_that_only_start_like_a_control_character_are_kept() -> None:
+    assert sanitize("<p>&#145; &#x1Fe; &#1x</p>") == "<p>\u2018 \u01fe x</p>"

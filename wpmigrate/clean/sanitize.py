@@ -109,9 +109,14 @@ IFRAME_HOSTS: dict[str, tuple[str, ...]] = {
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp", "data"})
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-#: Control characters that are not HTML whitespace (from references such as ``&#1;`` in a
-#: post): invisible in a browser, invalid in XML, kept by the HTML parser. Dropped.
+#: Control characters that are not HTML whitespace: invisible in a browser, invalid in XML,
+#: kept by the HTML parser. Dropped, written out or as references (``&#1;``, ``&#x0e``), before
+#: cleaning: a reference decoded inside an attribute made the output hold the raw character,
+#: and ``java&#14;script:`` must be seen as the scheme it becomes once the character is gone.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_REFERENCE = re.compile(
+    r"&#(?:[xX]0*(?:[1-8bBeEfF]|1[0-9a-fA-F]|7[fF])(?![0-9a-fA-F])|0*(?:[1-8]|11|1[4-9]|2[0-9]|3[01]|127)(?![0-9]));?"
+)
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster"})
 _DATA_IMAGE = re.compile(r"data:image/(?:png|gif|jpe?g|webp|avif)[;,]", re.I)
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -374,6 +379,8 @@ def sanitize(html: str) -> str:
         return ""
     html = _SURROGATE.sub("\ufffd", html)  # lone surrogates cannot cross into Rust
     html = _CONTROL.sub("", html)
+    if "&#" in html:
+        html = _CONTROL_REFERENCE.sub("", html)
     html = flatten_deep(html)
     html, markers = _protect_markers(html)
     out = _clean_once(html)
