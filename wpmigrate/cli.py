@@ -89,7 +89,7 @@ def conversion_options(command: Callable) -> Callable:
     return command
 
 
-@cli.command()
+@cli.command("convert")
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-o", "--output", metavar="PATH", help="Output path; '-' for stdout. Default: the input's name.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
@@ -127,10 +127,7 @@ def convert_command(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, **
     _run(ctx, run, diagnostics, quiet)
 
 
-cli.add_command(convert_command, name="convert")
-
-
-@cli.command()
+@cli.command("batch")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @click.option("-o", "--output", "outdir", required=True, metavar="OUTDIR",
               help="Folder for the outputs, report.json and the state that makes re-runs resume.")
@@ -257,7 +254,7 @@ def _sql_options(options: dict) -> dict:
     return used
 
 
-@cli.command()
+@cli.command("validate")
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("--format", "fmt", type=click.Choice(list(report_formats.FORMATS)), default="text",
               show_default=True, help="Report format.")
