@@ -19,9 +19,10 @@ from collections import Counter
 from functools import lru_cache
 from html import escape
 
+import soupsieve
 from bs4.builder import HTMLTreeBuilder
 from lxml import etree
-from soupsieve.css_parser import HTML_CASE_INSENSITIVE_ATTRIBUTES
+from soupsieve import css_parser
 
 from wpmigrate.clean import noise
 from wpmigrate.clean.noise import MAX_TEXT, NoiseRule, _attr_admits, _Key, _split_top
@@ -35,6 +36,19 @@ _INVISIBLE = frozenset(HTMLTreeBuilder.DEFAULT_STRING_CONTAINERS)
 _TOKENS = re.compile(r"\S+")
 _PRESERVE = frozenset(HTMLTreeBuilder.DEFAULT_PRESERVE_WHITESPACE_TAGS)
 _ASCII_SPACES = str.maketrans("", "", "\x20\x0a\x09\x0c\x0d")
+
+
+def _case_insensitive_attributes() -> frozenset[str] | None:
+    """Attributes whose values soupsieve matches case-insensitively in HTML: the HTML standard's
+    list from soupsieve 4 on, only ``type`` before (soupsieve 4 needs Python 3.11.5, so older
+    ones stay supported). None where a release names no list: any attribute may then be, and
+    rules that test attributes go through soupsieve itself."""
+    if soupsieve.__version_info__ < (4,):
+        return frozenset({"type"})
+    return getattr(css_parser, "HTML_CASE_INSENSITIVE_ATTRIBUTES", None)
+
+
+_CASE_INSENSITIVE = _case_insensitive_attributes()
 
 
 def _as_bs4(text: str | None, holder: etree._Element) -> str:
@@ -60,7 +74,7 @@ def _exact_keys(rules: tuple[NoiseRule, ...]) -> tuple[tuple[_Key, ...], ...] | 
             for part in _split_top(rule.selector):
                 if not part or not _SIMPLE.fullmatch(part):
                     return None
-            if any(name in HTML_CASE_INSENSITIVE_ATTRIBUTES for key in keys for name, *_ in key.attrs):
+            if any(_CASE_INSENSITIVE is None or name in _CASE_INSENSITIVE for key in keys for name, *_ in key.attrs):
                 return None
         out.append(keys)
     return tuple(out)
