@@ -434,7 +434,7 @@ def test_a_reply_chain_hundreds_deep_is_written_flat_past_the_thread_depth(tmp_p
                   for n in range(1, 701))
     posts = [Post(id=9, slug="p", comments=chain)]
     out, _ = _write(tmp_path, posts, comments=mode, front_matter=fmt)
-    from wpmigrate.writers.markdown.comments import MAX_DEPTH
+    from wpmigrate.threads import MAX_DEPTH
 
     if mode == "data":
         [data] = (out / "data").rglob("*.json")

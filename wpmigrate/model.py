@@ -101,6 +101,21 @@ class Commenter:
 
 
 @dataclass(frozen=True, slots=True)
+class Thread:
+    """Where a shown (approved) comment appears on its post, as WordPress threads it."""
+
+    #: The comment it is shown under; None at the top level.
+    parent: int | None
+    #: 1 at the top level.
+    depth: int
+    #: Its place among the post's shown comments, from 0: the order a reader sees them in.
+    position: int
+    #: Why a comment with a parent is shown at the top level (``parent-missing``,
+    #: ``parent-not-approved``, ``parent-loop``); None otherwise.
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Comment:
     """A comment, pingback or trackback on a post."""
 
@@ -119,6 +134,8 @@ class Comment:
     content_html: str | None = None
     author: Commenter = field(default_factory=Commenter)
     meta: tuple[Meta, ...] = ()
+    #: Where it is shown in the post's thread; None for a comment WordPress does not show.
+    thread: Thread | None = None
 
 
 @dataclass(frozen=True, slots=True)

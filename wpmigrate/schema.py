@@ -13,7 +13,7 @@ from dataclasses import fields
 from typing import Any
 
 from wpmigrate import __version__
-from wpmigrate.model import Author, Comment, Commenter, Content, Meta, Post, Site, Term, TermRef
+from wpmigrate.model import Author, Comment, Commenter, Content, Meta, Post, Site, Term, TermRef, Thread
 
 SCHEMA_VERSION = 1
 
@@ -47,6 +47,7 @@ def _flat(cls) -> Callable[[Any], dict[str, Any]]:
 
 site_to_dict = _flat(Site)
 commenter_to_dict = _flat(Commenter)
+thread_to_dict = _flat(Thread)
 _author_fields = _flat(Author)
 
 
@@ -82,6 +83,7 @@ def comment_to_dict(comment: Comment) -> dict[str, Any]:
         data["content_html"] = comment.content_html
     data["author"] = commenter_to_dict(comment.author)
     data["meta"] = meta_to_dict(comment.meta)
+    data["thread"] = thread_to_dict(comment.thread) if comment.thread is not None else None
     return data
 
 
@@ -154,6 +156,7 @@ def comment_from_dict(data: dict[str, Any]) -> Comment:
             **data,
             "author": Commenter(**data["author"]),
             "meta": meta_from_dict(data.get("meta", {})),
+            "thread": Thread(**data["thread"]) if data.get("thread") else None,
         }
     )
 

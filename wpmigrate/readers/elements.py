@@ -21,6 +21,7 @@ from wpmigrate import identity
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.model import Attachment, Author, Comment, Commenter, Content, Meta, Post, Site, Term, TermRef
 from wpmigrate.readers import phpserial
+from wpmigrate.threads import PARENT_LOOP, PARENT_MISSING, PARENT_NOT_SHOWN, threaded
 
 WP = "wp"
 EXCERPT = "excerpt"
@@ -205,6 +206,12 @@ def parse_term(local: str, element: etree._Element, meta: Callable[[etree._Eleme
 
 # ---------------------------------------------------------------- items
 
+_THREAD_NOTES = {
+    PARENT_MISSING: "which is not a comment of this post",
+    PARENT_NOT_SHOWN: "which is not approved",
+    PARENT_LOOP: "and its parents loop back to it",
+}
+
 
 @dataclass
 class ItemPosition:
@@ -323,8 +330,29 @@ class ItemParser:
             meta=meta,
             featured_image=self._featured_image(meta, post_id),
             attachment_url=attachment_url,
-            comments=tuple(self.comment(c, post_id) for c in comment_elements),
+            comments=self.thread(tuple(self.comment(c, post_id) for c in comment_elements), post_id),
         )
+
+    def thread(self, comments: tuple[Comment, ...], post_id: int) -> tuple[Comment, ...]:
+        """``comments`` with their places in the post's thread; a reply shown at the top level
+        because of its parent is reported."""
+        if not comments:
+            return comments
+        comments = threaded(comments)
+        for comment in comments:
+            note = comment.thread.note if comment.thread is not None else None
+            if note is not None:
+                self.ctx.diagnostics.info(
+                    "comment-shown-at-top",
+                    f"comment {comment.id} replies to comment {comment.parent}, "
+                    f"{_THREAD_NOTES[note]}: shown at the top level, as WordPress does",
+                    file=self.ctx.file, line=self.line_of_comment(comment.id), item=post_id,
+                )
+        return comments
+
+    def line_of_comment(self, comment_id: int) -> int | None:
+        position = self.ctx.position
+        return position.comments.get(comment_id) if position is not None else None
 
     def _date(self, convert, fields: dict[str, str], name: str, post_id: int, comment: int | None = None) -> str | None:
         raw = fields.get(name)

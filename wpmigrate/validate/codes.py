@@ -56,6 +56,7 @@ _TABLE = [
     # rule "references": what one record names exists
     ("post-parent-missing", "references", "warning", "`wp:post_parent` names no item of the export."),
     ("comment-parent-missing", "references", "warning", "`wp:comment_parent` names no comment of the same post."),
+    ("comment-shown-at-top", "references", "info", "An approved reply whose parent is missing, not approved or on a loop of parents: WordPress shows it at the top level."),
     ("term-parent-missing", "references", "warning", "A term's parent slug names no term of the same taxonomy."),
     ("post-author-unknown", "references", "warning", "A post's `dc:creator` is not among the export's authors."),
     ("attachment-url-missing", "references", "error", "An attachment without `wp:attachment_url`: its file cannot be fetched."),

@@ -10,32 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from wpmigrate.model import Comment
+from wpmigrate.threads import thread_places
 from wpmigrate.writers.markdown.frontmatter import timestamp
 
-#: Replies nested deeper are listed beside their parent, as WordPress shows replies past its
-#: thread depth (10 at most): the JSON, YAML and TOML writers recurse once per level, and a
-#: reply chain hundreds long (a damaged or generated export) overflowed Python's stack.
-MAX_DEPTH = 32
-
-
 def comment_thread(comments: tuple[Comment, ...]) -> list[dict[str, Any]]:
-    """The approved comments in file order, nested under their parents; orphans at the top level."""
-    approved = [c for c in comments if c.status == "approved"]
-    #: id -> (node, the list it is in, its depth)
-    seen: dict[int, tuple[dict[str, Any], list[dict[str, Any]], int]] = {}
+    """The approved comments nested as WordPress threads them (:mod:`wpmigrate.threads`), in
+    the order a reader of the post sees them."""
+    places = thread_places(comments)
+    nodes: dict[int, dict[str, Any]] = {}
     top: list[dict[str, Any]] = []
-    for comment in approved:
+    for n in sorted(places, key=lambda n: places[n].position):
+        comment, parent = comments[n], places[n].parent
         node = _comment(comment)
-        # Only under a parent already placed: a loop of parents cannot hide comments.
-        found = seen.get(comment.parent) if comment.parent else None
-        if found is None:
-            siblings, depth = top, 1
-        elif found[2] < MAX_DEPTH:
-            siblings, depth = found[0].setdefault("replies", []), found[2] + 1
-        else:
-            siblings, depth = found[1], found[2]
-        siblings.append(node)
-        seen.setdefault(comment.id, (node, siblings, depth))
+        (nodes[parent].setdefault("replies", []) if parent is not None else top).append(node)
+        nodes.setdefault(comment.id, node)
     return top
 
 

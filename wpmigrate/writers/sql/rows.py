@@ -16,7 +16,7 @@ from typing import Any
 
 from wpmigrate import __version__, schema
 from wpmigrate.ids import INT64
-from wpmigrate.model import Comment, Export, Meta, Post
+from wpmigrate.model import Comment, Export, Meta, Post, Thread
 from wpmigrate.writers.sql.tables import COLUMNS, SQL_SCHEMA_VERSION
 
 Row = dict[str, Any]
@@ -181,7 +181,8 @@ class RowBuilder:
                 "parent_id": first + parent if parent is not None else None,
                 **{name: getattr(comment, name) for name in _COMMENT_FIELDS},
                 **{f"author_{key}": value for key, value in schema.commenter_to_dict(comment.author).items()},
-            }, "wp_id", "parent_wp_id", "author_user_id"))
+                **_thread_columns(comment.thread),
+            }, "wp_id", "parent_wp_id", "author_user_id", "thread_parent_wp_id"))
         for index, comment in enumerate(comments):
             for row in _meta_rows("comment_id", first + index, comment.meta):
                 yield "comment_meta", row
@@ -246,3 +247,11 @@ def _texts(row: Row) -> Row:
         if value.__class__ is str:
             row[key] = storable(value)
     return row
+
+
+def _thread_columns(thread: Thread | None) -> Row:
+    """The ``thread_*`` columns of a comment: where it is shown; NULL when it is not."""
+    if thread is None:
+        return {"thread_parent_wp_id": None, "thread_depth": None, "thread_position": None, "thread_note": None}
+    return {"thread_parent_wp_id": thread.parent, "thread_depth": thread.depth,
+            "thread_position": thread.position, "thread_note": thread.note}

@@ -196,6 +196,12 @@ COLUMNS: dict[str, list[tuple[str, str, bool]]] = {
         ("author_provider", TEXT, False),
         ("author_provider_id", TEXT, True),
         ("author_avatar", TEXT, True),
+        # Where an approved comment is shown (NULL for the others): order a post's comments
+        # by thread_position to read them as WordPress shows them.
+        ("thread_parent_wp_id", BIGINT, True),
+        ("thread_depth", INT, True),
+        ("thread_position", INT, True),
+        ("thread_note", TEXT, True),
     ],
     "comment_meta": [
         ("comment_id", INT, False),
