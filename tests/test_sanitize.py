@@ -332,3 +332,12 @@ def test_a_control_reference_does_not_hide_a_javascript_link(href: str) -> None:
 
 def test_references_that_only_start_like_a_control_character_are_kept() -> None:
     assert sanitize("<p>&#145; &#x1Fe; &#1x</p>") == "<p>\u2018 \u01fe x</p>"
+
+
+def test_markup_inside_an_attribute_value_is_escaped() -> None:
+    """Found by hypothesis 6.100 with nh3 0.3.0, which kept ``<`` raw in attribute values:
+    a page that wraps the content in ``<noscript>`` would then run the image's handler."""
+    html = '<svg onload=alert(1)><noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>'
+    out = sanitize(html)
+    assert out == '<p title="&lt;/noscript&gt;&lt;img src=x onerror=alert(1)&gt;"></p>'
+    assert_safe(out)
