@@ -44,6 +44,9 @@ class Site:
     generator: str = ""
     #: When the export was made (the channel ``pubDate``), ISO 8601 UTC.
     exported_at: str | None = None
+    #: ``title`` and ``description`` as exported, where decoding changed them (see :class:`Post`).
+    title_raw: str | None = None
+    description_raw: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,8 @@ class Author:
     display_name: str = ""
     first_name: str = ""
     last_name: str = ""
+    #: ``display_name`` as exported, where decoding changed it (see :class:`Post`).
+    display_name_raw: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,9 @@ class Term:
     parent: str | None = None
     description: str = ""
     meta: tuple[Meta, ...] = ()
+    #: ``name`` and ``description`` as exported, where decoding changed them (see :class:`Post`).
+    name_raw: str | None = None
+    description_raw: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +106,8 @@ class Commenter:
     provider_id: str | None = None
     #: Avatar URL supplied by the service, where the export records it.
     avatar: str | None = None
+    #: ``name`` as exported, where decoding changed it (see :class:`Post`).
+    name_raw: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +196,10 @@ class Post:
     #: The file URL, for attachments.
     attachment_url: str | None = None
     comments: tuple[Comment, ...] = ()
+    #: ``title`` as exported, where decoding changed it. WordPress stores names and titles
+    #: HTML-escaped (``Sport &amp; exercise``) and decodes them for display: the model holds
+    #: them decoded once (``&amp;amp;`` is a literal ``&amp;``), the raw value beside them.
+    title_raw: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,13 +36,22 @@ def meta_to_dict(rows: tuple[Meta, ...]) -> dict[str, Any]:
 
 
 def _flat(cls) -> Callable[[Any], dict[str, Any]]:
-    """A to-dict function for a dataclass of plain fields, in field order."""
-    names = tuple(f.name for f in fields(cls))
+    """A to-dict function for a dataclass of plain fields, in field order; a ``*_raw`` field
+    (the exported value of a decoded name) only where it is set."""
+    names = tuple(f.name for f in fields(cls) if not f.name.endswith("_raw"))
+    raws = tuple(f.name for f in fields(cls) if f.name.endswith("_raw"))
 
     def to_dict(obj: Any) -> dict[str, Any]:
-        return {name: getattr(obj, name) for name in names}
+        data = {name: getattr(obj, name) for name in names}
+        data.update(_raws(obj, raws))
+        return data
 
     return to_dict
+
+
+def _raws(obj: Any, names: tuple[str, ...]) -> dict[str, str]:
+    """The ``*_raw`` fields of ``obj`` that are set."""
+    return {name: value for name in names if (value := getattr(obj, name)) is not None}
 
 
 site_to_dict = _flat(Site)
@@ -66,6 +75,7 @@ def term_to_dict(term: Term) -> dict[str, Any]:
         "parent": term.parent,
         "description": term.description,
         "meta": meta_to_dict(term.meta),
+        **_raws(term, ("name_raw", "description_raw")),
     }
 
 
@@ -102,6 +112,7 @@ def post_to_dict(post: Post) -> dict[str, Any]:
         "type": post.type,
         "status": post.status,
         "title": post.title,
+        **_raws(post, ("title_raw",)),
         "slug": post.slug,
         "link": post.link,
         "path": post.path,

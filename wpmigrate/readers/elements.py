@@ -8,6 +8,7 @@ several CDATA sections, with stray whitespace around ids and slugs).
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -92,6 +93,19 @@ def wp_fields(element: etree._Element) -> dict[str, str]:
     return {key: value.strip() for key, value in wp_fields_raw(element).items()}
 
 
+def displayed(raw: str) -> tuple[str, str | None]:
+    """A name or title as WordPress shows it, and the exported value where that differs.
+
+    WordPress stores names and titles HTML-escaped (``Sport &amp; exercise``,
+    ``Notes &#8211; a blog``) and decodes them for display: decoded once, so
+    ``&amp;amp;`` shows as a literal ``&amp;``.
+    """
+    if "&" not in raw:
+        return raw, None
+    text = html.unescape(raw)
+    return (text, raw) if text != raw else (raw, None)
+
+
 def to_int(value: str | None) -> int | None:
     if value is None:
         return None
@@ -156,10 +170,14 @@ def parse_site(channel: etree._Element, generator_comment: str | None) -> Site:
             plain[local] = text_of(child).strip()
         elif kind == WP and local not in fields and len(child) == 0:
             fields[local] = text_of(child).strip()
+    title, title_raw = displayed(plain.get("title", ""))
+    description, description_raw = displayed(plain.get("description", ""))
     return Site(
-        title=plain.get("title", ""),
+        title=title,
+        title_raw=title_raw,
+        description_raw=description_raw,
         link=plain.get("link", ""),
-        description=plain.get("description", ""),
+        description=description,
         language=plain.get("language", ""),
         base_site_url=fields.get("base_site_url", ""),
         base_blog_url=fields.get("base_blog_url", "") or plain.get("link", ""),
@@ -171,13 +189,15 @@ def parse_site(channel: etree._Element, generator_comment: str | None) -> Site:
 
 def parse_author(element: etree._Element) -> Author:
     f = wp_fields(element)
+    display_name, display_name_raw = displayed(f.get("author_display_name", ""))
     return Author(
         login=f.get("author_login", ""),
         id=to_int(f.get("author_id")),
         email=f.get("author_email", ""),
-        display_name=f.get("author_display_name", ""),
-        first_name=f.get("author_first_name", ""),
-        last_name=f.get("author_last_name", ""),
+        display_name=display_name,
+        first_name=displayed(f.get("author_first_name", ""))[0],
+        last_name=displayed(f.get("author_last_name", ""))[0],
+        display_name_raw=display_name_raw,
     )
 
 
@@ -193,14 +213,18 @@ HEADER_TERMS = frozenset(_TERM_FIELDS)
 def parse_term(local: str, element: etree._Element, meta: Callable[[etree._Element], tuple[Meta, ...]]) -> Term:
     taxonomy, slug, name, parent, description = _TERM_FIELDS[local]
     f = wp_fields(element)
+    shown_name, name_raw = displayed(f.get(name, ""))
+    shown_description, description_raw = displayed(f.get(description, ""))
     return Term(
         taxonomy=taxonomy or f.get("term_taxonomy", ""),
         slug=unquote(f.get(slug, "")),
-        name=f.get(name, ""),
+        name=shown_name,
         id=to_int(f.get("term_id")),
         parent=unquote(f[parent]) if parent and f.get(parent) else None,
-        description=f.get(description, ""),
+        description=shown_description,
         meta=meta(element),
+        name_raw=name_raw,
+        description_raw=description_raw,
     )
 
 
@@ -304,11 +328,13 @@ class ItemParser:
                 "item-no-type", "item has no wp:post_type; treating it as a post",
                 file=self.ctx.file, line=line, item=post_id,
             )
+        title, title_raw = displayed(plain.get("title", ""))
         return Post(
             id=post_id,
             type=post_type or "post",
             status=fields.get("status", "").strip() or "publish",
-            title=plain.get("title", ""),
+            title=title,
+            title_raw=title_raw,
             slug=unquote(fields.get("post_name", "").strip()),
             link=link,
             path=relative_path(link, self.ctx.base_url),
@@ -443,6 +469,7 @@ class ItemParser:
         url = f.get("comment_author_url", "").strip()
         who = identity.classify(email=email, url=url, user_id=user_id, comment_type=comment_type, meta=meta)
         approved = f.get("comment_approved", "1").strip() or "1"
+        name, name_raw = displayed(f.get("comment_author", "").strip())
         return Comment(
             id=comment_id,
             parent=self._number(f, "comment_parent", post_id, comment_id) or None,
@@ -452,7 +479,8 @@ class ItemParser:
             date_local=self._date(local_date, f, "comment_date", post_id, comment_id),
             content=f.get("comment_content", ""),
             author=Commenter(
-                name=f.get("comment_author", "").strip(),
+                name=name,
+                name_raw=name_raw,
                 email=email,
                 url=url,
                 ip=f.get("comment_author_IP", "").strip(),
@@ -496,7 +524,7 @@ def term_refs(categories: list[etree._Element]) -> tuple[TermRef, ...]:
     refs: dict[tuple[str, str], TermRef] = {}
     bare: list[str] = []
     for element in categories:
-        name = text_of(element).strip()
+        name = displayed(text_of(element).strip())[0]
         domain = element.get("domain")
         if domain is None:
             bare.append(name)
