@@ -76,12 +76,20 @@ def _walk(comments):
         yield from _walk(comment.get("replies", []))
 
 
-def test_drafts_pages_and_what_was_skipped(sample_site):
+def test_drafts_are_left_out_unless_asked_for(sample_site, run_cli, tmp_path):
     out, stderr = sample_site
-    draft = split(out / "posts" / "draft-notes-on-the-busan-statue.md")[0]
-    assert draft["draft"] is True and draft["title"] == "Draft: notes on the Busan statue"
+    assert not (out / "posts" / "draft-notes-on-the-busan-statue.md").exists()
     assert split(out / "pages" / "about.md")[0]["draft"] is False
-    assert "skipped 1 items: 1 (type attachment)" in stderr
+    assert "skipped 2 items: 1 (status draft), 1 (type attachment)" in stderr
+    asked = tmp_path / "with-drafts"
+    result = run_cli("convert", SAMPLE, "--to", "markdown", "-o", asked, "--include-status", "draft")
+    assert result.exit_code == 0, result.stderr
+    draft = split(asked / "posts" / "draft-notes-on-the-busan-statue.md")[0]
+    assert draft["draft"] is True and draft["title"] == "Draft: notes on the Busan statue"
+    assert "--include-status draft writes items WordPress showed to nobody but their authors" in result.stderr
+    jekyll = tmp_path / "jekyll"
+    result = run_cli("convert", SAMPLE, "--to", "markdown", "-o", jekyll, "--profile", "jekyll", "--include-status", "draft")
+    assert result.exit_code == 0 and (jekyll / "_drafts" / "draft-notes-on-the-busan-statue.md").exists()
 
 
 def test_redirects_and_media_manifest(sample_site):
@@ -121,7 +129,7 @@ def test_profiles_layout(run_cli, tmp_path, profile, post, page, fmt):
     assert front["title"].startswith("South Korean cabinet")
     assert split(out / page)[0]["title"]
     if profile == "jekyll":
-        assert (out / "_drafts" / "draft-notes-on-the-busan-statue.md").exists()
+        assert not (out / "_drafts").exists(), "drafts only with --include-status draft"
         assert front["permalink"] == "/2016/11/22/01-2002/" and front["redirect_from"]
     if profile == "astro":
         assert front["pubDate"].year == 2016
@@ -327,7 +335,7 @@ def test_readme_markdown_examples_run(run_cli, tmp_path, monkeypatch):
         result = run_cli(*args)
         assert result.exit_code == 0, (example, result.stderr)
         out = tmp_path / (args[args.index("-o") + 1] if "-o" in args else "intelnews-sample")
-        assert len(list(out.rglob("*.md"))) == 3, example
+        assert len(list(out.rglob("*.md"))) == 2, example  # the post and the page; not the draft
 
 
 def test_worker_processes_write_the_same_folder(tmp_path):

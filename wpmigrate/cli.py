@@ -49,7 +49,8 @@ _CONVERSION_OPTIONS = [
                  help="Output format."),
     click.option("--recover", is_flag=True, help="Salvage every complete item from a damaged file."),
     click.option("--pii", type=click.Choice(MODES), default=None,
-                 help="Commenters' e-mails and IPs: keep them, replace them by a salted hash, or drop them. "
+                 help="E-mail and IP addresses of commenters and form senders: keep them, replace them by "
+                      "a salted hash, or drop them. "
                       "Default: keep (drop for --to markdown, whose output is published)."),
     click.option("--pii-salt", default=DEFAULT_SALT, show_default=True, metavar="TEXT",
                  help="Salt for --pii hash; set your own to make hashes unguessable."),
@@ -66,9 +67,11 @@ _CONVERSION_OPTIONS = [
                  help="--to markdown: an extra front-matter field from meta:KEY, taxonomy:NAME or a post "
                       "field (NAME= drops a default field). Repeatable."),
     click.option("--include-status", multiple=True, metavar="STATUS,...",
-                 help="--to markdown: also write items with these statuses (private, trash...)."),
+                 help="--to markdown: also write items with these statuses (draft, pending, private, "
+                      "trash; protected: password-protected items)."),
     click.option("--include-type", multiple=True, metavar="TYPE,...",
-                 help="--to markdown: also write items of these types (attachment, nav_menu_item...)."),
+                 help="--to markdown: also write items of these types (attachment, nav_menu_item; "
+                      "feedback and other form submissions, with a warning)."),
     click.option("--comments", type=click.Choice(COMMENT_MODES), default=None,
                  help="--to markdown: approved comments as data files, in front matter, or not at all. "
                       "Default: data."),
@@ -204,9 +207,7 @@ def _show_plan(tasks: list[Task]) -> None:
 
 
 def _format_options(options: dict) -> dict:
-    """Pop the format options from ``options`` (checked against --to); settle --pii's default."""
-    if options["pii"] is None:
-        options["pii"] = "drop" if options["to"] == "markdown" else "keep"
+    """Pop the format options from ``options`` (checked against --to)."""
     return {**_sql_options(options), **_markdown_options(options)}
 
 

@@ -30,7 +30,9 @@ class ConvertOptions:
     output: str | None = None
     force: bool = False
     recover: bool = False
-    pii: str = "keep"
+    #: keep, hash or drop commenters' and form senders' e-mail and IP addresses; None: the
+    #: format's default (drop for published formats such as Markdown, else keep).
+    pii: str | None = None
     pii_salt: str = DEFAULT_SALT
     #: Skip content cleaning: ``content`` keeps only ``raw``.
     raw_content: bool = False
@@ -89,8 +91,13 @@ def transforms(options: ConvertOptions, export: Export) -> list[Transform]:
 
         clean_options = CleanOptions(noise_rules(options.keep_noise), options.unknown_shortcodes)
         clean = clean_transform(export.attachments, clean_options)
-    steps: list[Transform | None] = [clean, pii_transform(options.pii, options.pii_salt)]
+    steps: list[Transform | None] = [clean, pii_transform(pii_mode(options), options.pii_salt)]
     return [step for step in steps if step is not None]
+
+
+def pii_mode(options: ConvertOptions) -> str:
+    """What is done with personal data: as asked, else the format's default."""
+    return options.pii or get_format(options.to).default_pii()
 
 
 def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics | None = None) -> ConvertResult:

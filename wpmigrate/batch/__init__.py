@@ -18,7 +18,7 @@ from wpmigrate.batch.report import build_report, site_entry, write_report
 from wpmigrate.batch.runner import Job, Outcome, run_jobs
 from wpmigrate.batch.state import REPORT_NAME, State, hash_options, locked, remove_stale
 from wpmigrate.batch.worker import STAGING_PREFIX, convert_site, failed
-from wpmigrate.convert import ConvertOptions
+from wpmigrate.convert import ConvertOptions, pii_mode
 from wpmigrate.errors import OutputError, UsageError
 from wpmigrate.parallel import available_cores
 from wpmigrate.writers import get_format
@@ -133,7 +133,7 @@ class _Run:
 
     def _settings(self) -> dict[str, Any]:
         c = self.options.convert
-        return {"to": c.to, "recover": c.recover, "pii": c.pii, "jobs": self.options.jobs,
+        return {"to": c.to, "recover": c.recover, "pii": pii_mode(c), "jobs": self.options.jobs,
                 "timeout": self.options.timeout, "outdir": self.options.outdir}
 
 

@@ -372,7 +372,7 @@ class ItemParser:
                     "comment-shown-at-top",
                     f"comment {comment.id} replies to comment {comment.parent}, "
                     f"{_THREAD_NOTES[note]}: shown at the top level, as WordPress does",
-                    file=self.ctx.file, line=self.line_of_comment(comment.id), item=post_id,
+                    file=self.ctx.file, line=self.line_of_comment(comment.id), item=post_id, comment=comment.id,
                 )
         return comments
 

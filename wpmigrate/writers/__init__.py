@@ -40,6 +40,13 @@ class Format:
     check: Callable[[str, bool], None] | None = None
     #: Modules the format loads on first use (for processes that preload them).
     modules: tuple[str, ...] = ()
+    #: Output meant to be published: commenters' and senders' personal data is dropped unless
+    #: the caller asks otherwise (``ConvertOptions.pii``), by the library as by the CLI.
+    published: bool = False
+
+    def default_pii(self) -> str:
+        """The ``pii`` mode when none is given."""
+        return "drop" if self.published else "keep"
 
 
 def on_first_use(module: str, name: str) -> Callable[..., Any]:
@@ -83,7 +90,7 @@ FORMATS: dict[str, Format] = {
                        make_prepare=on_first_use(_MARKDOWN, "prepare"), make_select=on_first_use(_MARKDOWN, "select"),
                        check=on_first_use(_MARKDOWN, "check_output"),
                        description="a folder of Markdown files for a static site",
-                       modules=(f"{_MARKDOWN}.render", f"{_MARKDOWN}.writer")),
+                       modules=(f"{_MARKDOWN}.render", f"{_MARKDOWN}.writer"), published=True),
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from wpmigrate.errors import UsageError
 from wpmigrate.model import Export, Post
+from wpmigrate.pii import FORM_TYPES
 from wpmigrate.writers.markdown import frontmatter as fm
 from wpmigrate.writers.markdown.comments import comment_thread
 from wpmigrate.writers.markdown.convert_html import HtmlOptions, to_markdown
@@ -21,15 +22,20 @@ from wpmigrate.writers.markdown.options import COMMENT_MODES, FRONT_MATTER_FORMA
 from wpmigrate.writers.markdown.paths import safe_segment, safe_stem
 from wpmigrate.writers.markdown.profiles import Profile, get_profile
 
-#: Statuses written by default; drafts and pending are flagged ``draft``.
-DEFAULT_STATUSES = frozenset({"publish", "future", "draft", "pending"})
+#: Statuses written by default: what WordPress shows, and scheduled posts (generators hold
+#: them back until their date). Drafts and pending posts, when asked for, are flagged ``draft``.
+DEFAULT_STATUSES = frozenset({"publish", "future"})
+#: Not a WordPress status: ``--include-status protected`` writes password-protected items.
+PROTECTED = "protected"
+#: Statuses whose items WordPress shows to nobody but their authors and editors.
+NOT_PUBLIC_STATUSES = frozenset({"draft", "pending", "auto-draft", "private", "trash", PROTECTED})
 DRAFT_STATUSES = frozenset({"draft", "pending", "auto-draft"})
 #: Types left out unless ``--include-type`` names them: media, menus, WordPress internals.
 EXCLUDED_TYPES = frozenset({
     "attachment", "nav_menu_item", "revision", "custom_css", "customize_changeset", "oembed_cache",
     "user_request", "wp_block", "wp_template", "wp_template_part", "wp_global_styles", "wp_navigation",
-    "wp_font_family", "wp_font_face", "scheduled-action", "shop_order", "shop_order_refund",
-})
+    "wp_font_family", "wp_font_face", "scheduled-action",
+}) | FORM_TYPES
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,24 @@ def skip_reason(post: Post, settings: Settings) -> str | None:
     # Attachments and other child items "inherit" their parent's status.
     if post.status not in settings.statuses and post.status != "inherit":
         return f"status {post.status}"
+    if post.password and PROTECTED not in settings.statuses:
+        return "password-protected"
     return None
+
+
+def privacy_warnings(settings: Settings) -> list[str]:
+    """What the options publish that WordPress showed to nobody, one warning each."""
+    warnings = []
+    forms = sorted(settings.extra_types & FORM_TYPES)
+    if forms:
+        warnings.append(f"markdown: warning: --include-type {','.join(forms)} publishes what visitors sent "
+                        "through forms: those pages hold their names and messages (e-mail and IP addresses "
+                        "are removed unless --pii keep)")
+    hidden = sorted((settings.statuses - DEFAULT_STATUSES) & NOT_PUBLIC_STATUSES)
+    if hidden:
+        warnings.append(f"markdown: warning: --include-status {','.join(hidden)} writes items WordPress "
+                        "showed to nobody but their authors")
+    return warnings
 
 
 def render(post: Post, settings: Settings) -> RenderedPost | Skipped:

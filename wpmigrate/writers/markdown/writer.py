@@ -27,7 +27,9 @@ from wpmigrate.writers.markdown.frontmatter import without_surrogates
 from wpmigrate.writers.markdown.index import SiteIndex
 from wpmigrate.writers.markdown.paths import UniquePaths, inside, safe_segment
 from wpmigrate.writers.markdown.redirects import REDIRECTS_DIR, left_out, redirect_files
-from wpmigrate.writers.markdown.render import RenderedPost, Settings, Skipped, finish, make_settings, new_url, render
+from wpmigrate.writers.markdown.render import (
+    RenderedPost, Settings, Skipped, finish, make_settings, new_url, privacy_warnings, render,
+)
 
 #: Marks a folder wpmigrate wrote, so that re-running into it needs no ``--force``.
 MARKER = ".wpmigrate-markdown.json"
@@ -219,7 +221,7 @@ class MarkdownWriter:
         if self.profile.name == "hugo":
             self._hugo_config()
         self.folder.write(MARKER, json.dumps({"profile": self.profile.name}) + "\n")
-        return self.summary.lines() + notes
+        return privacy_warnings(self.settings) + self.summary.lines() + notes
 
     def _download(self) -> list[str]:
         """Fetch every media file once (one URL per local file, preferring one without a query)."""
