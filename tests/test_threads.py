@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -76,7 +77,9 @@ COMMENTS = st.lists(
 @given(COMMENTS)
 def test_every_shown_comment_is_placed_once_under_a_comment_placed_before_it(rows):
     comments = tuple(comment(i, parent=p, day=d, status=s) for i, p, d, s in rows)
-    placed = [c for c in threaded(comments) if c.thread]
+    result = threaded(comments)
+    assert [replace(c, thread=None) for c in result] == list(comments), "only the place is added"
+    placed = [c for c in result if c.thread]
     assert len(placed) == sum(c.status == "approved" for c in comments)
     by_position = sorted(placed, key=lambda c: c.thread.position)
     assert [c.thread.position for c in by_position] == list(range(len(placed)))

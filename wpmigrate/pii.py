@@ -89,8 +89,9 @@ def _form(post: Post, scrub: Callable[[str], str]) -> Post:
     if post.content.html is not None:
         content = replace(content, html=scrub_text(post.content.html, scrub))
     meta = tuple(Meta(m.key, _scrub_all(m.value, scrub)) for m in post.meta)
-    return replace(post, title=scrub_text(post.title, scrub), excerpt=scrub_text(post.excerpt, scrub),
-                   content=content, meta=meta)
+    title_raw = scrub_text(post.title_raw, scrub) if post.title_raw is not None else None
+    return replace(post, title=scrub_text(post.title, scrub), title_raw=title_raw,
+                   excerpt=scrub_text(post.excerpt, scrub), content=content, meta=meta)
 
 
 def scrub_text(text: str, scrub: Callable[[str], str]) -> str:

@@ -12,13 +12,15 @@ parent, as WordPress does past its thread depth.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import fields
 
 from wpmigrate.model import Comment, Thread
 
 #: Deepest level kept (WordPress allows 10 in its settings); deeper replies are listed beside
 #: their parent. Every writer nests at most this deep, so no reply chain can exhaust a stack.
 MAX_DEPTH = 32
+
+_FIELDS = tuple(f.name for f in fields(Comment) if f.name != "thread")
 
 #: Why a comment with a parent is shown at the top level.
 PARENT_MISSING = "parent-missing"
@@ -36,7 +38,17 @@ def threaded(comments: Sequence[Comment]) -> tuple[Comment, ...]:
     places = thread_places(comments)
     if not places:
         return tuple(comments)
-    return tuple(replace(c, thread=places[n]) if n in places else c for n, c in enumerate(comments))
+    return tuple(_placed(c, places[n]) if n in places else c for n, c in enumerate(comments))
+
+
+def _placed(comment: Comment, thread: Thread) -> Comment:
+    """``replace(comment, thread=thread)``, a field at a time: ``dataclasses.replace`` checks its
+    arguments on every call, which made threading 5% of reading an export."""
+    copy = object.__new__(Comment)
+    for name in _FIELDS:
+        object.__setattr__(copy, name, getattr(comment, name))
+    object.__setattr__(copy, "thread", thread)
+    return copy
 
 
 def thread_places(comments: Sequence[Comment]) -> dict[int, Thread]:

@@ -195,8 +195,8 @@ def parse_author(element: etree._Element) -> Author:
         id=to_int(f.get("author_id")),
         email=f.get("author_email", ""),
         display_name=display_name,
-        first_name=displayed(f.get("author_first_name", ""))[0],
-        last_name=displayed(f.get("author_last_name", ""))[0],
+        first_name=f.get("author_first_name", ""),
+        last_name=f.get("author_last_name", ""),
         display_name_raw=display_name_raw,
     )
 
