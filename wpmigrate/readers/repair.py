@@ -7,6 +7,9 @@ comments:
 * characters that XML 1.0 forbids (control characters), everywhere;
 * a raw ``&`` that starts no entity (``?a=1&b=2`` in an unescaped URL);
 * HTML named entities XML does not know (``&nbsp;`` becomes ``&#160;``);
+* character references to characters XML forbids (a UTF-16 surrogate half such as
+  ``&#55357;``, as tools that count in UTF-16 write an emoji; ``&#0;``) become
+  U+FFFD, the replacement character a browser shows for them;
 * namespace prefixes used but never declared (``atom:link``), declared on ``<rss>``.
 
 Each kind of repair becomes one warning naming how often and the first lines.
@@ -27,6 +30,7 @@ _URI_SAFE = "/:?#[]@!$&'()*+,;=%~"
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BAD_AMP = re.compile(rb"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z_][A-Za-z0-9_.-]*;)")
 _NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]*);")
+_CHAR_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
 _XML_ENTITIES = {b"amp", b"lt", b"gt", b"quot", b"apos"}
 _OPENERS = re.compile(rb"<!\[CDATA\[|<!--")
 _CLOSER = {b"<![CDATA[": b"]]>", b"<!--": b"-->"}
@@ -184,7 +188,16 @@ class RepairingStream:
                 return b"&amp;" + name + b";"
             return "".join(f"&#{ord(c)};" for c in char).encode()
 
+        def reference(match: re.Match[bytes]) -> bytes:
+            hexadecimal, decimal = match.groups()
+            if _xml_char(int(hexadecimal, 16) if hexadecimal else int(decimal)):
+                return match.group()
+            self._tally("xml-char-invalid", line + text.count(b"\n", 0, match.start()))
+            return b"&#xFFFD;"
+
         text = _BAD_AMP.sub(amp, text)
+        if b"&#" in text:
+            text = _CHAR_REFERENCE.sub(reference, text)
         return _NAMED_ENTITY.sub(entity, text)
 
     def _ascii_namespaces(self, text: bytes, line: int) -> bytes:
@@ -205,7 +218,14 @@ _MESSAGES = {
     "xml-raw-ampersand": "escaped a raw '&' that started no entity",
     "xml-html-entity": "replaced an HTML entity XML does not define by its character",
     "xml-namespace-uri": "percent-encoded non-ASCII characters in a namespace URI",
+    "xml-char-invalid": "replaced a reference to a character XML does not allow (a UTF-16 surrogate half, "
+                        "a control character) by U+FFFD, as a browser shows it",
 }
+
+
+def _xml_char(code: int) -> bool:
+    """Whether XML 1.0 allows the character ``code``."""
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
 
 
 def _safe_cut(data: bytes) -> int:

@@ -36,6 +36,7 @@ _TABLE = [
     ("xml-control-char", "xml", "warning", "Characters XML forbids (control characters); removed on reading."),
     ("xml-raw-ampersand", "xml", "warning", "A raw `&` that starts no entity (an unescaped URL); escaped on reading."),
     ("xml-html-entity", "xml", "warning", "An HTML entity XML does not define (`&nbsp;`); replaced on reading."),
+    ("xml-char-invalid", "xml", "warning", "A reference to a character XML forbids (a UTF-16 surrogate half such as `&#55357;`, `&#0;`); read as U+FFFD."),
     ("xml-undeclared-prefix", "xml", "warning", "A namespace prefix used but never declared (`atom:`); declared on reading."),
     ("xml-namespace-uri", "xml", "warning", "Non-ASCII characters in a namespace URI; percent-encoded on reading."),
     # rule "wxr": is it a complete WordPress export
