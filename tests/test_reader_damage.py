@@ -61,8 +61,8 @@ CASES = {
     "cdata-end-in-text": (export(item(DAMAGED, "<wp:post_name>a ]]> b</wp:post_name>\n")), ITEMS),
     # an attribute without quotes
     "unquoted-attribute": (export(item(DAMAGED, "<category domain=tag>x</category>\n")), ITEMS),
-    # a character reference to a character XML forbids
-    "forbidden-reference": (export(item(DAMAGED, "<wp:post_name>a&#1;b</wp:post_name>\n")), ITEMS),
+    # an attribute given twice
+    "duplicate-attribute": (export(item(DAMAGED, '<category domain="tag" domain="category">x</category>\n')), ITEMS),
     # the item's end tag is missing: the next item's start is the error
     "unclosed-item": (export(item(DAMAGED).replace("</item>\n", "\n")), ITEMS - 1),
     # stray markup between two items, after the complete item DAMAGED - 1
@@ -118,19 +118,29 @@ def test_recover_keeps_every_complete_item_once(case, chunk, tmp_path, monkeypat
     assert any(d.code == "xml-malformed" for d in diagnostics)
 
 
+#: name: (what the damaged item's attachment URL holds, what it reads as, the repair's code)
+REPAIRED = {
+    "raw-ampersand": ("http://damage.example.test/a.jpg?w=300&h=200", "http://damage.example.test/a.jpg?w=300&h=200",
+                      "xml-raw-ampersand"),
+    "forbidden-reference": ("http://damage.example.test/a&#1;b.jpg", "http://damage.example.test/a\ufffdb.jpg",
+                            "xml-char-invalid"),
+}
+
+
 @pytest.mark.parametrize("chunk", CHUNKS)
-def test_an_item_read_before_a_repaired_error_is_whole(chunk, tmp_path, monkeypatch):
-    """A raw ``&`` is repaired on a second pass; the first pass must not have handed out the
-    damaged item cut at the ``&`` (recent libxml2 parses on past the error)."""
+@pytest.mark.parametrize("case", sorted(REPAIRED))
+def test_an_item_read_before_a_repaired_error_is_whole(case, chunk, tmp_path, monkeypatch):
+    """Damage the reader repairs is read on a second pass; the first pass must not have handed
+    out the damaged item cut at the error (recent libxml2 parses on past it)."""
     monkeypatch.setattr(pull, "CHUNK", chunk)
-    path = tmp_path / "amp.xml"
-    url = "http://damage.example.test/a.jpg?w=300&h=200"
-    path.write_text(export(item(DAMAGED, f"<wp:attachment_url>{url}</wp:attachment_url>\n")), encoding="utf-8")
+    written, read_as, code = REPAIRED[case]
+    path = tmp_path / f"{case}.xml"
+    path.write_text(export(item(DAMAGED, f"<wp:attachment_url>{written}</wp:attachment_url>\n")), encoding="utf-8")
     diagnostics = Diagnostics()
     posts = list(read([str(path)], diagnostics=diagnostics).posts)
     assert [post.id for post in posts] == list(range(1, ITEMS + 1))
-    assert posts[DAMAGED - 1].attachment_url == url
-    assert [d.code for d in diagnostics if d.severity == "warning"] == ["xml-raw-ampersand"]
+    assert posts[DAMAGED - 1].attachment_url == read_as
+    assert [d.code for d in diagnostics if d.severity == "warning"] == [code]
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 5, 7, 64, 500])
