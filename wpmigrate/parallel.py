@@ -1,7 +1,7 @@
 """Run a per-item function on several cores while the input streams, in order.
 
 ``ordered_map(fn, items, jobs)`` is ``map(fn, items)`` spread over ``jobs``
-worker processes. It differs from ``multiprocessing.Pool.imap`` in the two
+worker processes (:class:`Workers` keeps them for several maps). It differs from ``multiprocessing.Pool.imap`` in the two
 ways a streaming converter needs:
 
 * **bounded memory**: items are sent in chunks, and no more than a few chunks
@@ -57,39 +57,66 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, chunk: int 
 
     Items go to the workers ``chunk`` at a time: 1 for items that are large units of work.
     """
-    if jobs <= 1 or not can_fork():
-        yield from map(fn, items)
-        return
-    global _function
-    _function = fn
-    context = multiprocessing.get_context("fork")
-    # What exists now, the forked workers inherit: frozen, their collector never walks it, so
-    # the pages stay shared instead of being copied (about 1 s of 9 on the 100 MB export).
-    gc.freeze()
-    # An executor rather than a Pool: a worker killed (out of memory, a crash)
-    # breaks it with an error, where a Pool would wait for the lost task forever.
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts)
-    try:
-        yield from _pipelined(pool, iter(items), jobs * WINDOW, chunk)
-    except BrokenProcessPool:
-        raise RuntimeError("a worker process died (killed, or out of memory?); run again with --jobs 1") from None
-    finally:
-        _function = None
-        pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
+    with Workers(fn, jobs) as workers:
+        yield from workers.map(items, chunk)
+
+
+class Workers:
+    """``jobs`` worker processes running ``fn``, for as many ordered maps as the caller needs:
+    an export of many parts maps each part in turn, and forking new workers for each one cost
+    more than converting a small part."""
+
+    def __init__(self, fn: Callable[[Any], Any], jobs: int) -> None:
+        self.fn = fn
+        self.pool: ProcessPoolExecutor | None = None
+        if jobs > 1 and can_fork():
+            global _function
+            _function = fn
+            # What exists now, the forked workers inherit: frozen, their collector never walks it,
+            # so the pages stay shared instead of being copied (about 1 s of 9 on the 100 MB export).
+            gc.freeze()
+            # An executor rather than a Pool: a worker killed (out of memory, a crash)
+            # breaks it with an error, where a Pool would wait for the lost task forever.
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts)
+            self.window = jobs * WINDOW
+
+    def map(self, items: Iterable[T], chunk: int = CHUNK) -> Iterator[R]:
+        """``fn`` over ``items``, results in input order."""
+        if self.pool is None:
+            yield from map(self.fn, items)
+            return
+        try:
+            yield from _pipelined(self.pool, iter(items), self.window, chunk)
+        except BrokenProcessPool:
+            raise RuntimeError("a worker process died (killed, or out of memory?); run again with --jobs 1") from None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            global _function
+            _function = None
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            gc.unfreeze()
 
 
 def _pipelined(pool: ProcessPoolExecutor, items: Iterator[T], window: int, size: int) -> Iterator[R]:
     pending: deque[Future] = deque()
-    while True:
-        while len(pending) < window:
-            chunk = list(islice(items, size))
-            if not chunk:
-                break
-            pending.append(pool.submit(_run_chunk, chunk))
-        if not pending:
-            return
-        yield from pending.popleft().result()
+    try:
+        while True:
+            while len(pending) < window:
+                chunk = list(islice(items, size))
+                if not chunk:
+                    break
+                pending.append(pool.submit(_run_chunk, chunk))
+            if not pending:
+                return
+            yield from pending.popleft().result()
+    finally:  # a map left early (its caller has what it needs): the pool goes on with others
+        for future in pending:
+            future.cancel()
 
 
 def _ignore_interrupts() -> None:

@@ -105,18 +105,24 @@ def _is_xml_member(name: str) -> bool:
 
 def _zip_opener(path: str, member: str) -> Callable[[], BinaryIO]:
     def opener() -> BinaryIO:
-        archive = zipfile.ZipFile(path)
-        stream = archive.open(member)
-        original_close = stream.close
-
-        def close() -> None:
-            original_close()
-            archive.close()
-
-        stream.close = close  # type: ignore[method-assign]
-        return stream  # type: ignore[return-value]
+        return _archive(path).open(member)
 
     return opener
+
+
+#: Open archives, by path, process and file identity: an archive's directory is read once per
+#: process, not once per member opened (quadratic for a zip of thousands of parts). Members of
+#: one archive share its file safely within a process; a forked worker opens its own.
+_ARCHIVES: dict[tuple[str, int, int, int], zipfile.ZipFile] = {}
+
+
+def _archive(path: str) -> zipfile.ZipFile:
+    status = os.stat(path)
+    key = (path, os.getpid(), status.st_mtime_ns, status.st_size)
+    archive = _ARCHIVES.get(key)
+    if archive is None:
+        archive = _ARCHIVES[key] = zipfile.ZipFile(path)
+    return archive
 
 
 def _from_stdin(stdin: BinaryIO) -> list[Source]:

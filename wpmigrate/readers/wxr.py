@@ -25,7 +25,7 @@ from lxml import etree
 from wpmigrate.diagnostics import Diagnostic, Diagnostics
 from wpmigrate.errors import MalformedInputError
 from wpmigrate.model import Author, Export, Post, Site, Term
-from wpmigrate.parallel import ordered_map
+from wpmigrate.parallel import Workers
 from wpmigrate.readers import elements
 from wpmigrate.readers.elements import HEADER_TERMS, WP, ItemContext, ItemParser, ItemPosition, children, classify
 from wpmigrate.readers.prescan import prescan
@@ -114,8 +114,9 @@ class RunReader:
         ``work`` finishes a unit with :attr:`finish` and answers None when it
         does: the document is then streamed item by item from that run on.
         """
-        for document in self._documents:
-            yield from document.results(work, jobs)
+        with Workers(work, jobs) as workers:
+            for document in self._documents:
+                yield from document.results(workers)
 
 
 def read(
@@ -313,11 +314,11 @@ class _Document:
 
     # -- items
 
-    def results(self, work: Callable[[Unit], list[R] | None], jobs: int) -> Iterator[R]:
+    def results(self, workers: Workers) -> Iterator[R]:
         """See :meth:`RunReader.results`."""
         done = 0
         if self.prefix is not None:
-            runs = ordered_map(work, split_runs(self.source, self.number, self.prefix), jobs, chunk=1)
+            runs = workers.map(split_runs(self.source, self.number, self.prefix), chunk=1)
             for result in runs:
                 if result is None:
                     runs.close()
@@ -326,7 +327,7 @@ class _Document:
                 yield from result
             else:
                 return
-        for result in ordered_map(work, self.items(skip=done), jobs):
+        for result in workers.map(self.items(skip=done)):
             yield from result  # type: ignore[misc]
 
     def items(self, skip: int = 0) -> Iterator[Post]:
