@@ -58,3 +58,21 @@ def test_one_set_of_workers_serves_every_part(many_parts, tmp_path, monkeypatch)
     assert len(pools) == 2, "the attachment prescan's, and one for the items of every part"
     convert([str(many_parts)], ConvertOptions(output=str(one), jobs=1))
     assert (tmp_path / "two.json").read_bytes() == one.read_bytes()
+
+
+def test_archives_past_the_limit_are_closed_and_open_members_still_read(tmp_path):
+    paths = []
+    for number in range(sources._OPEN_ARCHIVES + 3):
+        path = tmp_path / f"a{number}.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("a.xml", f"<x>{number}</x>" * 1000)
+        paths.append(path)
+    first = sources.expand_inputs([str(paths[0])])[0]
+    with first.open() as stream:
+        head = stream.read(10)
+        for number, path in enumerate(paths[1:], start=1):
+            [source] = sources.expand_inputs([str(path)])
+            with source.open() as other:
+                assert other.read() == f"<x>{number}</x>".encode() * 1000
+        assert len(sources._ARCHIVES) <= sources._OPEN_ARCHIVES
+        assert head + stream.read() == b"<x>0</x>" * 1000, "an open member outlives its closed archive"

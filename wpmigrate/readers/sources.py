@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -112,8 +113,10 @@ def _zip_opener(path: str, member: str) -> Callable[[], BinaryIO]:
 
 #: Open archives, by path, process and file identity: an archive's directory is read once per
 #: process, not once per member opened (quadratic for a zip of thousands of parts). Members of
-#: one archive share its file safely within a process; a forked worker opens its own.
-_ARCHIVES: dict[tuple[str, int, int, int], zipfile.ZipFile] = {}
+#: one archive share its file safely within a process; a forked worker opens its own. The
+#: least recently used is closed past ``_OPEN_ARCHIVES`` (a member still open keeps its file).
+_ARCHIVES: OrderedDict[tuple[str, int, int, int], zipfile.ZipFile] = OrderedDict()
+_OPEN_ARCHIVES = 8
 
 
 def _archive(path: str) -> zipfile.ZipFile:
@@ -122,6 +125,9 @@ def _archive(path: str) -> zipfile.ZipFile:
     archive = _ARCHIVES.get(key)
     if archive is None:
         archive = _ARCHIVES[key] = zipfile.ZipFile(path)
+        while len(_ARCHIVES) > _OPEN_ARCHIVES:
+            _ARCHIVES.popitem(last=False)[1].close()
+    _ARCHIVES.move_to_end(key)
     return archive
 
 
