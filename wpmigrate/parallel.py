@@ -1,8 +1,8 @@
 """Run a per-item function on several cores while the input streams, in order.
 
 ``ordered_map(fn, items, jobs)`` is ``map(fn, items)`` spread over ``jobs``
-worker processes (:class:`Workers` keeps them for several maps). It differs from ``multiprocessing.Pool.imap`` in the two
-ways a streaming converter needs:
+worker processes (:class:`Workers` keeps them for several maps). It differs
+from ``multiprocessing.Pool.imap`` in the two ways a streaming converter needs:
 
 * **bounded memory**: items are sent in chunks, and no more than a few chunks
   per worker are in flight, so a 1 GB export is never queued whole;
