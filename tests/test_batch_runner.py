@@ -96,3 +96,42 @@ def test_staged_folder_outputs_replace_whole_or_not_at_all(tmp_path):
     write({"c.md": "three"})
     assert [p.name for p in final.iterdir()] == ["c.md"], "the new output replaces the old one whole"
     assert leftovers(tmp_path) == []
+
+
+def test_a_worker_that_sends_its_result_and_exits_between_two_checks_is_not_a_crash():
+    """The race behind a site reported failed although it had converted: the worker sends its
+    result and exits just as the batch process looks at it. Here it does so the moment its
+    liveness is checked, the worst time."""
+    from wpmigrate.batch.runner import _check, _Running
+
+    class Conn:
+        sent = False
+
+        def poll(self):
+            return self.sent
+
+        def recv(self):
+            return {"status": "ok"}
+
+        def close(self):
+            pass
+
+    class Process:
+        exitcode = 0
+
+        def __init__(self, conn):
+            self.conn = conn
+
+        def is_alive(self):
+            self.conn.sent = True  # it sends, and exits
+            return False
+
+        def join(self, timeout=None):
+            pass
+
+        def kill(self):
+            pass
+
+    conn = Conn()
+    outcome = _check(_Running(Job("site", ()), Process(conn), conn), timeout=None)
+    assert outcome.failure is None and outcome.result == {"status": "ok"}

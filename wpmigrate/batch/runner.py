@@ -121,6 +121,9 @@ def _wait(running: list[_Running], timeout: float | None) -> None:
 def _check(worker: _Running, timeout: float | None) -> Outcome | None:
     """The worker's outcome if it is over, else None (timed-out workers are stopped here)."""
     elapsed = time.monotonic() - worker.started
+    # Alive first, then the pipe: a worker that sent its result and exited between the two
+    # checks, the other way round, read as a crash (a site reported failed that had converted).
+    alive = worker.process.is_alive()
     if worker.conn.poll():
         try:
             result = worker.conn.recv()
@@ -128,7 +131,7 @@ def _check(worker: _Running, timeout: float | None) -> Outcome | None:
             return _crashed(worker, elapsed)
         _stop(worker, wait=True)
         return Outcome(result=result, seconds=elapsed)
-    if not worker.process.is_alive():
+    if not alive:
         return _crashed(worker, elapsed)
     if timeout is not None and elapsed >= timeout:
         _stop(worker)
