@@ -55,6 +55,8 @@ def test_with_two_comments_of_one_id_replies_go_under_the_first():
     comments = (comment(2, day=5), comment(3, parent=2, day=6), comment(2, day=1))
     assert shown(comments) == [(2, None, 1, None), (2, None, 1, None), (3, 2, 2, None)]
     assert threaded(comments)[0].thread.position == 1  # the first is shown second (by date)
+    twice = (comment(2, day=1), comment(4, parent=2, day=2), comment(4, parent=2, day=3))
+    assert shown(twice) == [(2, None, 1, None), (4, 2, 2, None), (4, 2, 2, None)], "both under their parent"
 
 
 def test_a_long_reply_chain_stops_nesting_at_the_maximum_depth():

@@ -43,7 +43,8 @@ def _flat(cls) -> Callable[[Any], dict[str, Any]]:
 
     def to_dict(obj: Any) -> dict[str, Any]:
         data = {name: getattr(obj, name) for name in names}
-        data.update(_raws(obj, raws))
+        if raws:
+            data.update(_raws(obj, raws))
         return data
 
     return to_dict

@@ -63,7 +63,7 @@ def thread_places(comments: Sequence[Comment]) -> dict[int, Thread]:
     notes: dict[int, str] = {}
     for n, comment in shown:
         parent = comment.parent
-        if parent and parent != comment.id and by_id.get(parent) is not None and by_id[comment.id] == n:
+        if parent and parent != comment.id and parent in by_id:
             children.setdefault(by_id[parent], []).append(n)
         else:
             top.append(n)

@@ -114,9 +114,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #: cleaning: a reference decoded inside an attribute made the output hold the raw character,
 #: and ``java&#14;script:`` must be seen as the scheme it becomes once the character is gone.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
-_CONTROL_REFERENCE = re.compile(
-    r"&#(?:[xX]0*(?:[1-8bBeEfF]|1[0-9a-fA-F]|7[fF])(?![0-9a-fA-F])|0*(?:[1-8]|11|1[4-9]|2[0-9]|3[01]|127)(?![0-9]));?"
-)
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster"})
 _DATA_IMAGE = re.compile(r"data:image/(?:png|gif|jpe?g|webp|avif)[;,]", re.I)
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -380,7 +378,7 @@ def sanitize(html: str) -> str:
     html = _SURROGATE.sub("\ufffd", html)  # lone surrogates cannot cross into Rust
     html = _CONTROL.sub("", html)
     if "&#" in html:
-        html = _CONTROL_REFERENCE.sub("", html)
+        html = _NUMERIC_REFERENCE.sub(_drop_control, html)
     html = flatten_deep(html)
     html, markers = _protect_markers(html)
     out = _clean_once(html)
@@ -391,6 +389,13 @@ def sanitize(html: str) -> str:
             break
         out = _clean_once(out)
     return _restore_markers(_fix_iframes(out), markers)
+
+
+def _drop_control(reference: re.Match[str]) -> str:
+    """"" for a reference to a character :data:`_CONTROL` drops, else the reference as it is."""
+    hexadecimal, decimal = reference.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    return "" if code < 0x110000 and _CONTROL.match(chr(code)) else reference.group()
 
 
 def _clean_once(html: str) -> str:

@@ -10,18 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from wpmigrate.model import Comment
-from wpmigrate.threads import thread_places
+from wpmigrate.threads import is_shown, threaded
 from wpmigrate.writers.markdown.frontmatter import timestamp
 
 def comment_thread(comments: tuple[Comment, ...]) -> list[dict[str, Any]]:
-    """The approved comments nested as WordPress threads them (:mod:`wpmigrate.threads`), in
-    the order a reader of the post sees them."""
-    places = thread_places(comments)
+    """The approved comments nested by their place in the thread (``Comment.thread``, which the
+    reader sets), in the order a reader of the post sees them."""
+    if any(c.thread is None for c in comments if is_shown(c)):  # made without the reader
+        comments = threaded(comments)
     nodes: dict[int, dict[str, Any]] = {}
     top: list[dict[str, Any]] = []
-    for n in sorted(places, key=lambda n: places[n].position):
-        comment, parent = comments[n], places[n].parent
+    for comment in sorted((c for c in comments if c.thread is not None), key=lambda c: c.thread.position):
         node = _comment(comment)
+        parent = comment.thread.parent
         (nodes[parent].setdefault("replies", []) if parent is not None else top).append(node)
         nodes.setdefault(comment.id, node)
     return top
