@@ -24,13 +24,21 @@ from __future__ import annotations
 
 from wpmigrate.clean.shortcodes import code, media  # noqa: F401 - registers the handlers
 from wpmigrate.clean.shortcodes.grammar import ShortcodeMatch, find_shortcodes, parse_attributes
-from wpmigrate.clean.shortcodes.render import _HANDLERS, ShortcodeContext, attachments_by_parent, render_shortcodes
+from wpmigrate.clean.shortcodes.code import CODE_TAGS
+from wpmigrate.clean.shortcodes.render import (
+    _HANDLERS,
+    ShortcodeContext,
+    attachments_by_parent,
+    render_first,
+    render_shortcodes,
+)
 from wpmigrate.model import Attachment
 
 #: Every tag the handlers convert.
 KNOWN_TAGS: frozenset[str] = frozenset(_HANDLERS)
 
 __all__ = [
+    "CODE_TAGS",
     "KNOWN_TAGS",
     "Attachment",
     "ShortcodeContext",
@@ -38,5 +46,6 @@ __all__ = [
     "ShortcodeMatch",
     "find_shortcodes",
     "parse_attributes",
+    "render_first",
     "render_shortcodes",
 ]

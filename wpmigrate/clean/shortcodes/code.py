@@ -46,13 +46,20 @@ def _code_body(content: str, encoded: bool | None) -> str:
     return _literal(content)
 
 
-@_handles("code", "sourcecode", "source", *(t for t in _LANGUAGES if t != "tex"), enclosing_only=True)
+#: The SyntaxHighlighter tags: rendered before ``wpautop`` (``render_first``), as the plugin does.
+CODE_TAGS: frozenset[str] = frozenset(("code", "sourcecode", "source", *(t for t in _LANGUAGES if t != "tex")))
+
+
+@_handles(*sorted(CODE_TAGS), enclosing_only=True)
 def _code(r: _Renderer, m: ShortcodeMatch, a: dict) -> str:
-    """``<pre><code class="language-X">``; a code tag with no closing tag is left as text."""
+    """``<pre><code class="language-X">``, after a ``title=`` paragraph; a code tag with no
+    closing tag is left as text."""
     lang = _first(a, "language", "lang", 0).strip().lower() if m.tag in ("code", "sourcecode", "source") else m.tag
     lang = _LANGUAGES.get(lang, re.sub(r"[^a-z0-9+#_-]", "", lang))
     cls = f' class="language-{_esc(lang)}"' if lang else ""
-    return f"<pre><code{cls}>{_code_body(m.content or '', r.ctx.code_encoded)}</code></pre>"
+    title = " ".join(_first(a, "title").split())
+    heading = f'<p class="code-title">{_literal(title)}</p>\n' if title else ""
+    return f"{heading}<pre><code{cls}>{_code_body(m.content or '', r.ctx.code_encoded)}</code></pre>"
 
 
 @_handles("latex", enclosing_only=True)

@@ -153,12 +153,14 @@ def _plausible(m: ShortcodeMatch) -> bool:
 
 
 class _Renderer:
-    def __init__(self, ctx: ShortcodeContext) -> None:
+    def __init__(self, ctx: ShortcodeContext, only: frozenset[str] | None = None) -> None:
         if ctx.unknown not in ("keep", "drop", "raw"):
             raise ValueError(f"unknown= must be 'keep', 'drop' or 'raw', not {ctx.unknown!r}")
         self.ctx = ctx
         self.counts: Counter[str] = Counter()
-        self.tagnames = None if ctx.unknown != "raw" else frozenset(_HANDLERS)
+        #: Render only these tags, nothing else (no attribute pass, no inline LaTeX).
+        self.only = only
+        self.tagnames = only if only is not None else None if ctx.unknown != "raw" else frozenset(_HANDLERS)
         self.depth = 0
         #: Rendering an attribute value: handler output is reduced to its text.
         self.in_attribute = False
@@ -176,7 +178,7 @@ class _Renderer:
             self.depth -= 1
 
     def _render(self, text: str) -> str:
-        if not self.in_attribute and "<" in text:
+        if not self.in_attribute and self.only is None and "<" in text:
             text = self._render_in_tags(text)
         scanner = _Scanner(text, self.tagnames)
         out: list[str] = []
@@ -288,7 +290,7 @@ class _Renderer:
 
     def _inline_latex(self, text: str) -> str:
         """Jetpack's ``$latex ...$`` inline form (not inside attribute values)."""
-        if self.in_attribute:
+        if self.in_attribute or self.only is not None:
             return text
         out, pos = [], 0
         for start, end, tex in _latex_spans(text):
@@ -337,3 +339,13 @@ def render_shortcodes(html: str, ctx: ShortcodeContext | None = None) -> tuple[s
     """
     renderer = _Renderer(ctx or ShortcodeContext())
     return renderer.render(html), renderer.counts
+
+
+def render_first(text: str, tags: frozenset[str], ctx: ShortcodeContext | None = None) -> tuple[str, Counter[str]]:
+    """Only ``tags`` rendered, in stored content, before ``wpautop``: what SyntaxHighlighter
+    does (its shortcodes run at ``the_content`` priority 7), so that code keeps its lines
+    free of ``<br />`` and ``<p>``. Everything else is left for :func:`render_shortcodes`."""
+    if "[" not in text:
+        return text, Counter()
+    renderer = _Renderer(ctx or ShortcodeContext(), only=tags)
+    return renderer.render(text), renderer.counts

@@ -35,6 +35,7 @@ import html_to_markdown as h2m
 from html_to_markdown import _html_to_markdown as _rust
 from html_to_markdown.api import _to_rust_conversion_options
 
+from wpmigrate.writers.markdown.escape import protect, restore
 from wpmigrate.writers.markdown.frontmatter import without_surrogates
 
 #: Built once: converting the options on every call costs as much as a short post.
@@ -94,10 +95,13 @@ def to_markdown(source: str, options: HtmlOptions) -> Converted:
     media = media_urls(source)
     if media and options.media_map is not None:
         source = _rewrite_media(source, options.media_map)
+    protected = protect(source, hugo=options.shortcodes == "hugo")
     try:
-        content = _convert(source, options)
+        content = _convert(protected or source, options)
     except UnicodeEncodeError:  # a lone surrogate (from a numeric entity): U+FFFD instead
-        content = _convert(without_surrogates(source), options)
+        content = _convert(without_surrogates(protected or source), options)
+    if protected is not None:
+        content = restore(content)
     return Converted(content.strip() + "\n", media)
 
 

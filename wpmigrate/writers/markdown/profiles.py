@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from wpmigrate.errors import UsageError
 
@@ -39,6 +40,9 @@ class Profile:
     #: The figure/embed shortcodes the converter may write ("hugo"), else portable Markdown.
     shortcodes: str = ""
     default_front_matter: str = "yaml"
+    #: The front-matter key and value that turn the generator's Liquid pass off for one post
+    #: (Jekyll, Eleventy): set where the text holds ``{{`` or ``{%``, which Liquid would run.
+    liquid_off: tuple[str, Any] | None = None
 
 
 PROFILES: dict[str, Profile] = {
@@ -50,10 +54,11 @@ PROFILES: dict[str, Profile] = {
                 "/posts/{slug}/", "/{slug}/", "/{type}/{slug}/", image_key="images", shortcodes="hugo"),
         Profile("jekyll", "_posts", "", "_{type}", "_drafts", True, "_data", "", "/{y}/{m}/{d}/{slug}/",
                 "/{slug}/", "/{type}/{slug}/", lastmod_key="last_modified_at", summary_key="excerpt",
-                image_key="image", aliases_key="redirect_from", url_key="permalink"),
+                image_key="image", aliases_key="redirect_from", url_key="permalink",
+                liquid_off=("render_with_liquid", False)),
         Profile("eleventy", "posts", "pages", "{type}", None, False, "_data", "", "/posts/{slug}/", "/{slug}/",
                 "/{type}/{slug}/", lastmod_key="updated", summary_key="description", summary_fallback=True,
-                url_key="permalink"),
+                url_key="permalink", liquid_off=("templateEngineOverride", "md")),
         Profile("astro", "src/content/blog", "src/content/pages", "src/content/{type}", None, False, "src/data",
                 "public", "/blog/{slug}/", "/{slug}/", "/{type}/{slug}/", date_key="pubDate",
                 lastmod_key="updatedDate", summary_key="description", summary_fallback=True,

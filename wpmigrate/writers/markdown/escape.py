@@ -1,0 +1,141 @@
+"""Text that Markdown, or Hugo's shortcode pass, would read as syntax: kept as the text it was.
+
+html-to-markdown escapes ``*``, ``_`` and block starts, but writes other text as it is:
+``&lt;canvas&gt;`` becomes a ``<canvas>`` tag the browser hides, ``&amp;copy;`` an entity,
+a backtick a code span, ``[a](b)`` a link, ``~~a~~`` a strike-through, a ``-`` after a line
+break a list; a bare URL gets ``\\_`` that ends its autolink; ``{{<`` in a post breaks the
+Hugo build. So before conversion each such character in the text (never in tags, ``<pre>``
+or ``<code>``) is swapped for a private marker the converter copies as it is, and after
+conversion each marker becomes its escaped form. Code holding ``{{<`` or ``{{%`` is written
+as HTML for Hugo (which runs shortcodes inside code blocks too), where an entity hides it.
+
+Liquid (Jekyll, Eleventy) is not escaped here: the front matter turns it off for a post
+whose text holds ``{{`` or ``{%`` (:func:`needs_raw_liquid`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Markers: code points of plane 16's private use area, which no text of ours holds (checked).
+_LT, _AMP, _TICK, _BRACKET, _TILDE, _BACKSLASH, _UNDERSCORE, _PERCENT, _HUGO_CODE, _LITERAL_BACKSLASH = (
+    chr(0x10FFF0 + i) for i in range(10)
+)
+_MARKERS = re.compile("[\U0010fff0-\U0010fff9]")
+_RESTORE = {_LT: "&lt;", _AMP: "&amp;", _TICK: "\\`", _BRACKET: "\\[", _TILDE: "\\~", _BACKSLASH: "\\",
+            _UNDERSCORE: "_", _PERCENT: "&#37;", _HUGO_CODE: "", _LITERAL_BACKSLASH: "\\\\"}
+
+_TAGS = re.compile(r"(<[^>]*>)")
+_CODE_TAG = re.compile(r"<(/?)(?:pre|code)\b", re.I)
+#: What may need a marker in a text run: a quick test before the substitutions.
+_SPECIAL = re.compile(r"&lt;|&amp;|[`\[~{\\]|://|\A[ \t\n]*(?:[-+#>=|:]|\d+[.)])")
+#: A backslash Markdown would take for an escape: before ASCII punctuation (in HTML text).
+_ESCAPING_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~]|&(?:amp|lt|gt|quot|#\d+|#x[0-9a-f]+);)", re.I)
+_TAG_LIKE_LT = re.compile(r"&lt;(?=[A-Za-z/!?])")
+_ENTITY_LIKE_AMP = re.compile(r"&amp;(?=#?[A-Za-z0-9]+;)")
+#: A ``[`` that may start a link or footnote: ``[^``, ``[..](``, ``[..][``, ``[..]:``, or a ``]`` not
+#: in this text run (a tag between may vanish in Markdown); ``[sic]`` inside a run stays as it is.
+_LINK_BRACKET = re.compile(r"\[(?=\^|[^\]\[]*\](?:[(\[:]|\Z)|[^\]]*\Z)")
+_STRIKE = re.compile(r"~(?=[^~]*~)|(?<=~)~")
+_BARE_URL = re.compile(r"https?://[^\s<>\"]+")
+_INNER_UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])")
+#: A line break then a character that would start a list, heading, quote, setext underline
+#: or table delimiter row (``*`` is escaped by the converter already).
+_AFTER_BREAK = re.compile(r"\A([ \t\n]*)(?:(?=[-+#>=|:])|(\d+)(?=[.)](?:[ \t]|\Z)))")
+_HUGO_SHORTCODE = re.compile(r"\{\{(?=&lt;|%)")
+_FENCED = re.compile(r"^(`{3,})([^\n`]*)\n(.*?)\n\1[ \t]*$", re.S | re.M)
+_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+
+
+def protect(source: str, hugo: bool) -> str | None:
+    """``source`` (clean HTML) with markers for what Markdown would misread; None when
+    nothing needs one (or the text holds a marker already, then it is left as it is)."""
+    if _MARKERS.search(source):
+        return None
+    parts = _TAGS.split(source)
+    in_code = 0
+    changed = False
+    for i in range(0, len(parts), 2):
+        if i:
+            tag = _CODE_TAG.match(parts[i - 1])
+            if tag:
+                in_code = max(0, in_code + (-1 if tag.group(1) else 1))
+        text = parts[i]
+        if not text:
+            continue
+        new = _in_code(text, hugo) if in_code else _in_text(text, hugo, i and _is_break(parts[i - 1]))
+        if new is not text:
+            parts[i] = new
+            changed = True
+    return "".join(parts) if changed else None
+
+
+def _is_break(tag: str) -> bool:
+    return tag[:3].lower() == "<br"
+
+
+def _in_code(text: str, hugo: bool) -> str:
+    if hugo and "{{" in text and _HUGO_SHORTCODE.search(text):
+        return _HUGO_SHORTCODE.sub("{{" + _HUGO_CODE, text)
+    return text
+
+
+def _in_text(text: str, hugo: bool, after_break: bool) -> str:
+    if not _SPECIAL.search(text):
+        return text
+    if "\\" in text:
+        text = _ESCAPING_BACKSLASH.sub(_LITERAL_BACKSLASH, text)
+    if "&" in text:
+        text = _TAG_LIKE_LT.sub(_LT, _ENTITY_LIKE_AMP.sub(_AMP, text))
+    if "`" in text:
+        text = text.replace("`", _TICK)
+    if "[" in text:
+        text = _LINK_BRACKET.sub(_BRACKET, text)
+    if "~" in text:
+        text = _STRIKE.sub(_TILDE, text)
+    if "://" in text:
+        text = _BARE_URL.sub(lambda m: _INNER_UNDERSCORE.sub(_UNDERSCORE, m.group()), text)
+    if hugo and "{{" in text:
+        text = text.replace("{{&lt;", "{{" + _LT).replace("{{%", "{{" + _PERCENT)
+    if after_break:
+        # "\\-" for a bullet, heading or quote; "2\\." for a number (a backslash before a digit is no escape)
+        text = _AFTER_BREAK.sub(lambda m: m.group(1) + (m.group(2) or "") + _BACKSLASH, text)
+    return text
+
+
+def restore(markdown: str) -> str:
+    """The converter's Markdown with each marker as its escaped form."""
+    if _HUGO_CODE in markdown:
+        markdown = _FENCED.sub(_fenced_as_html, markdown)
+        markdown = _SPAN.sub(_span_as_html, markdown)
+    return _MARKERS.sub(lambda m: _RESTORE[m.group()], markdown)
+
+
+def _fenced_as_html(block: re.Match[str]) -> str:
+    """A fenced block holding Hugo's delimiters, as ``<pre><code>`` where an entity hides them."""
+    code = block.group(3)
+    if _HUGO_CODE not in code:
+        return block.group()
+    language = block.group(2).strip()
+    cls = f' class="language-{html.escape(language)}"' if language else ""
+    return f"<pre><code{cls}>{_hidden(code)}</code></pre>"
+
+
+def _span_as_html(span: re.Match[str]) -> str:
+    code = span.group(2)
+    if _HUGO_CODE not in code:
+        return span.group()
+    if code.startswith(" ") and code.endswith(" ") and code.strip():
+        code = code[1:-1]
+    return f"<code>{_hidden(code)}</code>"
+
+
+def _hidden(code: str) -> str:
+    """Code as HTML text: ``{{<`` is escaped already; ``{{%`` needs an entity."""
+    return html.escape(code.replace(_HUGO_CODE, ""), quote=False).replace("{{%", "{{&#37;")
+
+
+def needs_raw_liquid(markdown: str) -> bool:
+    """Whether a Liquid pass (Jekyll, Eleventy) would read part of this Markdown as a tag."""
+    return "{{" in markdown or "{%" in markdown
