@@ -159,6 +159,9 @@ class Content:
     teaser: str | None = None
     #: Counts of what cleaning removed or left unconverted, by kind.
     diagnostics: dict[str, int] | None = None
+    #: For a post written in Markdown (``format:markdown``): its own source, for the Markdown
+    #: writer to publish as written; None otherwise, or when it holds raw HTML or shortcodes.
+    markdown: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

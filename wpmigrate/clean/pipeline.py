@@ -7,7 +7,8 @@ The steps follow WordPress's ``the_content`` filters, in one place:
 3. a known provider's URL alone on its line becomes its embed (``autoembed``);
 4. block content loses its delimiters; classic content gets ``wpautop`` paragraphs
    (never both: WordPress skips autop for block content); the footnotes block first
-   gets the list WordPress renders from the post's meta;
+   gets the list WordPress renders from the post's meta; a post written in Textile or
+   Markdown is rendered from it instead (``textformats``);
 5. ``shortcode_unautop`` then the shortcode handlers (in attribute values too);
 6. widget noise is removed (one HTML parse, only where a rule may match);
 7. the result is sanitised.
@@ -37,6 +38,7 @@ from wpmigrate.clean.noise_filter import noise_filter
 from wpmigrate.clean.sanitize import flatten_deep, sanitize
 from wpmigrate.clean.shortcodes import KNOWN_TAGS, ShortcodeContext, attachments_by_parent, render_shortcodes
 from wpmigrate.clean.teaser import mark_pages, split_more
+from wpmigrate.clean.textformats import HTML, MARKDOWN, detect_format, format_diagnostics, markdown_body, to_html
 from wpmigrate.model import Attachment, Comment, Content, Post
 
 
@@ -48,10 +50,13 @@ class CleanOptions:
     unknown_shortcodes: str = "keep"
 
 
-def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, counts: Counter[str]) -> str:
-    """One piece of stored content to clean HTML, counting what was done."""
-    raw = autoembed(raw, counts)
-    if has_blocks(raw):
+def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, counts: Counter[str],
+               text_format: str = HTML) -> str:
+    """One piece of stored content (written in ``text_format``) to clean HTML, counting what was done."""
+    raw = autoembed(raw, counts) if text_format == HTML else raw
+    if text_format != HTML:  # the plugin's renderer replaces wpautop; URLs alone in its <p>s embed
+        html = autoembed(to_html(raw, text_format), counts)
+    elif has_blocks(raw):
         html, _, block_counts = strip_blocks(raw)
         counts.update(block_counts)
     else:
@@ -101,10 +106,15 @@ def clean_post(
     context = ShortcodeContext(post_id=post.id, attachments=attachments, by_parent=by_parent,
                                unknown=options.unknown_shortcodes, code_encoded=_code_encoded(post))
     counts: Counter[str] = Counter()
+    text_format, how = detect_format(post.content.raw, post.meta)
+    source = markdown_body(post.content.raw) if text_format == MARKDOWN else None
+    counts.update(format_diagnostics(text_format, how, source is not None))
     teaser_raw, full_raw, _ = split_more(render_footnotes(post.content.raw, post, counts))
-    html = clean_html(mark_pages(full_raw), context, options, counts)
-    teaser = clean_html(mark_pages(teaser_raw), context, options, Counter()) if teaser_raw is not None else None
-    content = Content(raw=post.content.raw, html=html, teaser=teaser, diagnostics=dict(sorted(counts.items())))
+    html = clean_html(mark_pages(full_raw), context, options, counts, text_format)
+    teaser = (clean_html(mark_pages(teaser_raw), context, options, Counter(), text_format)
+              if teaser_raw is not None else None)
+    content = Content(raw=post.content.raw, html=html, teaser=teaser, diagnostics=dict(sorted(counts.items())),
+                      markdown=source)
     return replace(post, content=content, comments=tuple(_clean_comment(c) for c in post.comments))
 
 

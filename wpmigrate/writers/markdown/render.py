@@ -21,6 +21,7 @@ from wpmigrate.writers.markdown.media import MediaPaths, hostname
 from wpmigrate.writers.markdown.options import COMMENT_MODES, FRONT_MATTER_FORMATS
 from wpmigrate.writers.markdown.paths import safe_segment, safe_stem
 from wpmigrate.writers.markdown.profiles import Profile, get_profile
+from wpmigrate.writers.markdown.source import markdown_source_body
 
 #: Statuses written by default: what WordPress shows, and scheduled posts (generators hold
 #: them back until their date). Drafts and pending posts, when asked for, are flagged ``draft``.
@@ -178,7 +179,8 @@ def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     kind = post.type if post.type in ("post", "page") else "other"
     html = post.content.html if post.content.html is not None else post.content.raw
     options = HtmlOptions(settings.profile.shortcodes, settings.media)
-    converted = to_markdown(html, options)
+    source = post.content.markdown  # a post written in Markdown: published as written
+    converted = markdown_source_body(source, options, MORE) if source is not None else to_markdown(html, options)
     stem = safe_stem(post.slug, post.title, f"{post.type}-{post.id}")
     when = fm.timestamp(post.date, post.date_local)
     day = (f"{when.year:04d}", f"{when.month:02d}", f"{when.day:02d}") if when else None
@@ -189,7 +191,7 @@ def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     if thread and settings.comments == "data":
         # Compact: json's C encoder only serves calls without indent.
         comments_json = json.dumps({"post": post.id, "comments": thread}, ensure_ascii=False) + "\n"
-    body = _with_more(converted.markdown, post.content.teaser, options)
+    body = converted.markdown if source is not None else _with_more(converted.markdown, post.content.teaser, options)
     if MORE in body and settings.profile.name == "jekyll":
         front["excerpt_separator"] = MORE
     media = list(converted.media)
