@@ -75,6 +75,10 @@ _CONVERSION_OPTIONS = [
     click.option("--comments", type=click.Choice(COMMENT_MODES), default=None,
                  help="--to markdown: approved comments as data files, in front matter, or not at all. "
                       "Default: data."),
+    click.option("--with-layouts/--no-layouts", "layouts", default=None,
+                 help="--to markdown: add starter layouts for the profile's generator (post, home, term "
+                      "pages, threaded comments, config); files already there are kept. "
+                      "Default: on for a new or empty folder."),
     click.option("--download-media", is_flag=True,
                  help="--to markdown: fetch every media file into the site and link to the local copies."),
     click.option("--raw-content", is_flag=True, help="Skip content cleaning (no content.html)."),
@@ -223,9 +227,14 @@ def _markdown_options(options: dict) -> dict:
         "download_media": options.pop("download_media"),
     }
     used = {key: value for key, value in given.items() if value}
+    layouts = options.pop("layouts")
+    if layouts is not None:
+        used["layouts"] = layouts
     if options["to"] != "markdown":
         if used:
-            raise UsageError(f"--{next(iter(used)).replace('_', '-').removesuffix('s')} applies to --to markdown only")
+            name = next(iter(used)).replace("_", "-").removesuffix("s")
+            raise UsageError(f"--{'with-layouts/--no-layouts' if name == 'layout' else name} "
+                             "applies to --to markdown only")
         return {}
     return used
 

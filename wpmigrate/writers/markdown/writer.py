@@ -13,6 +13,7 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import tomli_w
 from wpmigrate.errors import OutputError
 from wpmigrate.model import Export, Post
 from wpmigrate.writers.markdown import media as media_mod
+from wpmigrate.writers.markdown import theme
 from wpmigrate.writers.markdown.frontmatter import without_surrogates
 from wpmigrate.writers.markdown.index import SiteIndex
 from wpmigrate.writers.markdown.paths import UniquePaths, inside, safe_segment
@@ -56,9 +58,15 @@ class Summary:
     skipped: Counter[str] = field(default_factory=Counter)
     #: Old URLs no redirect file can hold (see ``redirects.left_out``).
     redirects_left_out: int = 0
+    #: Starter layout files (``--with-layouts``) written, and kept because the folder had them.
+    layouts_written: int = 0
+    layouts_kept: int = 0
 
     def lines(self) -> list[str]:
         out = [f"markdown: {self.written} files written, {self.unchanged} unchanged"]
+        if self.layouts_written or self.layouts_kept:
+            out.append(f"markdown: layouts: {self.layouts_written} files written, "
+                       f"{self.layouts_kept} kept (already there, not overwritten)")
         if self.skipped:
             reasons = ", ".join(f"{n} ({reason})" for reason, n in sorted(self.skipped.items()))
             out.append(f"markdown: skipped {sum(self.skipped.values())} items: {reasons}")
@@ -149,8 +157,11 @@ def _same(path: str, data: bytes) -> bool:
 class MarkdownWriter:
     """One run: feed it items with :meth:`add`, then :meth:`close`."""
 
-    def __init__(self, export: Export, root: str, settings: Settings, download_media: bool = False) -> None:
+    def __init__(self, export: Export, root: str, settings: Settings, download_media: bool = False,
+                 layouts: bool = False) -> None:
         self.export = export
+        #: Whether :meth:`close` adds the profile's starter layouts (``theme.py``).
+        self.layouts = layouts
         self.settings = settings
         self.profile = settings.profile
         self.summary = Summary()
@@ -194,7 +205,7 @@ class MarkdownWriter:
         self.folder.write(relative, item.front_text + "\n" + item.body)
         self.summary.posts[item.kind] += 1
         if item.comments_json is not None:
-            self.folder.write(comments_file(profile.data_dir, relative), item.comments_json)
+            self.folder.write(comments_file(profile.data_dir, relative), yaml_safe_json(item.comments_json))
         url = new_url(item, profile)
         self.index.set_url(item.id, url)
         for old in item.old_paths:
@@ -220,6 +231,8 @@ class MarkdownWriter:
         notes = self._download() if self.download_media else []
         if self.profile.name == "hugo":
             self._hugo_config()
+        if self.layouts:
+            self._layouts()
         self.folder.write(MARKER, json.dumps({"profile": self.profile.name}) + "\n")
         return privacy_warnings(self.settings) + self.summary.lines() + notes
 
@@ -237,6 +250,15 @@ class MarkdownWriter:
         lines = [f"markdown: media {result.fetched} downloaded, {result.cached} already there, {len(failed)} failed"]
         lines += [f"markdown: media failed: {url}: {error}" for url, error in sorted(failed.items())[:10]]
         return lines
+
+    def _layouts(self) -> None:
+        """The profile's starter layouts, each only where the folder has no such file yet."""
+        for relative, text in theme.starter_files(self.profile, self.export.site):
+            if theme.missing(self.folder.root, relative):
+                self.folder.write(relative, text)
+                self.summary.layouts_written += 1
+            else:
+                self.summary.layouts_kept += 1
 
     def _hugo_config(self) -> None:
         """A minimal ``hugo.toml`` unless the folder has a config: raw HTML (embeds, video) allowed."""
@@ -267,6 +289,17 @@ def media_manifest(entries: Iterable[dict[str, Any]]) -> Iterator[str]:
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json")
 
 
+#: Characters JSON may hold raw but YAML may not (DEL, C1 controls, U+FFFE, U+FFFF): Jekyll reads
+#: data files, JSON ones too, with a YAML parser, and one of them stops the build.
+_NOT_YAML = re.compile("[\x7f-\x9f\ufffe\uffff]")
+
+
+def yaml_safe_json(text: str) -> str:
+    """JSON ``text`` with the characters YAML refuses written as ``\\uXXXX`` escapes: the same value
+    to a JSON reader (outside strings, JSON text is ASCII)."""
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def comments_file(data_dir: str, relative: str) -> str:
     """The data file of a post's comments: its content path, without the content folder."""
     key = relative[: -len(".md")]
@@ -277,10 +310,18 @@ def comments_file(data_dir: str, relative: str) -> str:
 
 def write_markdown(export: Export, items: Iterable[Post | RenderedPost | Skipped], path: str, *, force: bool,
                    **options: Any) -> list[str]:
-    """Write ``items`` as a Markdown site folder at ``path``; returns the summary lines."""
+    """Write ``items`` as a Markdown site folder at ``path``; returns the summary lines.
+
+    ``layouts`` (True, False, or None: only into a new or empty folder) adds the profile's
+    starter layouts (``theme.py``).
+    """
     check_output(path, force)
     settings = make_settings(export, **options)
-    writer = MarkdownWriter(export, path, settings, download_media=bool(options.get("download_media")))
+    layouts = options.get("layouts")
+    if layouts is None:
+        layouts = not os.path.isdir(path) or not os.listdir(path)
+    writer = MarkdownWriter(export, path, settings, download_media=bool(options.get("download_media")),
+                            layouts=layouts)
     os.makedirs(path, exist_ok=True)
     try:
         for item in items:
