@@ -1,33 +1,23 @@
-"""`hugo` builds the Hugo profile's output of a corpus export (skips where hugo is not installed).
-
-CI installs hugo (.ci/setup-tools) and sets WPMIGRATE_REQUIRE_TOOLS=1, so there a
-missing hugo fails instead of skipping.
+"""`hugo` builds the Hugo profile's output of a corpus export, with the shipped starter layouts
+(skips where hugo is not installed; CI installs it and fails without it: tests/sitebuild.py).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 
 import pytest
 import yaml
 
+from tests import sitebuild
 from tests.conftest import CORPUS, corpus_expected
 from wpmigrate.convert import ConvertOptions, convert
 
 EXPORT = "theme-test-data/themeunittestdata.wordpress.xml"
-#: Layouts just enough to render each page's content; the test adds them as a user would.
-LAYOUTS = {"single.html": "<main>{{ .Content }}</main>\n", "list.html": "{{ range .Pages }}{{ .Title }}\n{{ end }}"}
 
 
 def _hugo() -> str:
-    found = shutil.which("hugo")
-    if found:
-        return found
-    if os.environ.get("WPMIGRATE_REQUIRE_TOOLS") == "1":
-        pytest.fail("hugo is required (WPMIGRATE_REQUIRE_TOOLS=1): run .ci/setup-tools")
-    pytest.skip("hugo is not installed (Debian: apt-get install hugo)")
+    return sitebuild.tool("hugo")
 
 
 def test_hugo_builds_the_hugo_profile(tmp_path):
@@ -35,10 +25,6 @@ def test_hugo_builds_the_hugo_profile(tmp_path):
     corpus_expected()
     site = tmp_path / "site"
     convert([str(CORPUS / EXPORT)], ConvertOptions(to="markdown", output=str(site), format_options={"profile": "hugo"}))
-    layouts = site / "layouts" / "_default"
-    layouts.mkdir(parents=True)
-    for name, text in LAYOUTS.items():
-        (layouts / name).write_text(text)
     public = tmp_path / "public"
     done = subprocess.run([hugo, "--source", str(site), "--destination", str(public), "--buildDrafts",
                            "--buildFuture"], capture_output=True, text=True, timeout=300)

@@ -1,0 +1,75 @@
+"""``--with-layouts/--no-layouts``: starter layouts copied into a new folder, never over the user's files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE
+from wpmigrate.writers.markdown.profiles import PROFILES
+from wpmigrate.writers.markdown.theme import layout_files
+
+GENERATOR_PROFILES = ("hugo", "jekyll", "eleventy", "astro")
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("profile", GENERATOR_PROFILES)
+def test_a_new_folder_gets_the_layouts_once(run_cli, tmp_path, profile):
+    site = tmp_path / "site"
+    first = run_cli("convert", SAMPLE, "--to", "markdown", "--profile", profile, "-o", site)
+    assert first.exit_code == 0, first.stderr
+    shipped = [relative for relative, _ in layout_files(PROFILES[profile])]
+    assert shipped and all((site / relative).is_file() for relative in shipped)
+    assert (site / PROFILES[profile].data_dir / "site.json").is_file()
+    assert f"layouts: {len(shipped) + 1} files written, 0 kept" in first.stderr
+    before = _files(site)
+    again = run_cli("convert", SAMPLE, "--to", "markdown", "--profile", profile, "-o", site)
+    assert again.exit_code == 0, again.stderr
+    assert "layouts:" not in again.stderr, "a folder with files gets no layouts unless asked"
+    assert _files(site) == before, "same input, byte-identical files"
+
+
+def test_a_file_the_user_has_is_kept(run_cli, tmp_path):
+    site = tmp_path / "site"
+    assert run_cli("convert", SAMPLE, "--to", "markdown", "--profile", "hugo", "-o", site).exit_code == 0
+    mine = site / "layouts" / "_default" / "single.html"
+    mine.write_text("my own single page\n")
+    (site / "static" / "site.css").unlink()
+    done = run_cli("convert", SAMPLE, "--to", "markdown", "--profile", "hugo", "-o", site, "--with-layouts")
+    assert done.exit_code == 0, done.stderr
+    assert mine.read_text() == "my own single page\n"
+    assert (site / "static" / "site.css").is_file()
+    total = len(list(layout_files(PROFILES["hugo"]))) + 1
+    assert f"layouts: 1 files written, {total - 1} kept" in done.stderr
+
+
+def test_no_layouts_and_the_plain_profile_write_none(run_cli, tmp_path):
+    done = run_cli("convert", SAMPLE, "--to", "markdown", "--profile", "hugo", "-o", tmp_path / "a", "--no-layouts")
+    assert done.exit_code == 0, done.stderr
+    assert not (tmp_path / "a" / "layouts").exists() and "layouts:" not in done.stderr
+    done = run_cli("convert", SAMPLE, "--to", "markdown", "-o", tmp_path / "b", "--with-layouts")
+    assert done.exit_code == 0 and not (tmp_path / "b" / "data" / "site.json").exists()
+
+
+def test_layouts_apply_to_markdown_only(run_cli, tmp_path):
+    done = run_cli("convert", SAMPLE, "--to", "json", "-o", tmp_path / "x.json", "--with-layouts")
+    assert done.exit_code != 0 and "--with-layouts/--no-layouts applies to --to markdown only" in done.stderr
+
+
+def test_the_wheel_ships_every_layout_file(tmp_path):
+    """A wheel built from the source (pyproject.toml's package-data) holds every layout file.
+    pip builds it as a user's install would: in isolation, with the setuptools pyproject.toml asks for."""
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
+                           "--wheel-dir", str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    names = set(zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist())
+    for profile in GENERATOR_PROFILES:
+        for relative, _ in layout_files(PROFILES[profile]):
+            assert f"wpmigrate/writers/markdown/layouts/{profile}/{relative}" in names
