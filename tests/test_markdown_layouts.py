@@ -8,8 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import CORPUS, ROOT, SAMPLE
 from wpmigrate.writers.markdown.profiles import PROFILES
 from wpmigrate.writers.markdown.theme import layout_files
 
@@ -73,3 +74,17 @@ def test_the_wheel_ships_every_layout_file(tmp_path):
     for profile in GENERATOR_PROFILES:
         for relative, _ in layout_files(PROFILES[profile]):
             assert f"wpmigrate/writers/markdown/layouts/{profile}/{relative}" in names
+
+
+def test_no_redirect_from_a_page_to_itself(run_cli, tmp_path):
+    """An old URL equal to the new one is no alias: jekyll-redirect-from would write its redirect
+    page over the page itself (the quirks blog's contact page kept its /contact/ URL)."""
+    quirks = CORPUS / "real-blog-quirks" / "wordpress.xml"
+    if not quirks.exists():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    site = tmp_path / "site"
+    assert run_cli("convert", quirks, "--to", "markdown", "--profile", "jekyll", "-o", site).exit_code == 0
+    fronts = [yaml.safe_load(p.read_text(encoding="utf-8").split("---\n", 2)[1]) for p in site.rglob("*.md")]
+    assert any(f["permalink"] == "/contact/" for f in fronts)
+    for front in fronts:
+        assert front["permalink"] not in (front.get("redirect_from") or []), front["slug"]

@@ -225,9 +225,13 @@ def finish(rendered: RenderedPost, stem: str, settings: Settings) -> RenderedPos
     """``rendered`` named ``stem``: the name-dependent fields set and the front matter dumped."""
     rendered.stem = stem
     rendered.front["slug"] = stem
-    url_key = settings.profile.url_key
+    url = new_url(rendered, settings.profile)
+    url_key, aliases_key = settings.profile.url_key, settings.profile.aliases_key
     if url_key:
-        rendered.front[url_key] = new_url(rendered, settings.profile)
+        rendered.front[url_key] = url
+    if aliases_key and rendered.front.get(aliases_key):
+        # An old URL that is the new one is no redirect: Jekyll would put a redirect page in its place.
+        rendered.front[aliases_key] = [a for a in rendered.front[aliases_key] if a != url] or None
     rendered.front_text = fm.dump(rendered.front, settings.front_matter)
     return rendered
 
