@@ -12,6 +12,7 @@ warning lines are matched by :data:`PROBLEM`.
 from __future__ import annotations
 
 import collections
+import datetime
 import os
 import re
 import shutil
@@ -144,6 +145,15 @@ def post_url(profile: str, front: dict) -> str:
     if chosen.url_key:
         return front[chosen.url_key]
     return chosen.post_url.format(slug=front["slug"])
+
+
+def scheduled(front: dict, date_key: str) -> bool:
+    """Whether the post's date is still to come (generators do not build it yet)."""
+    when = front.get(date_key)
+    if not isinstance(when, datetime.datetime):
+        return False
+    now = datetime.datetime.now(when.tzinfo) if when.tzinfo else datetime.datetime.now()
+    return when > now
 
 
 def thread_shape(comments: list[dict]) -> list[tuple[str, list]]:

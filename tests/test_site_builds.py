@@ -22,6 +22,8 @@ import pytest
 
 from tests import sitebuild
 from tests.conftest import CORPUS, corpus_files
+from wpmigrate.errors import InputError
+from wpmigrate.writers.markdown.profiles import PROFILES
 
 #: The varied set the slower generators build: WordPress.com and self-hosted, block editor,
 #: the largest file, non-ASCII text, many threaded comments, the real-blog quirks.
@@ -59,7 +61,10 @@ class Sites:
         if key not in self.built:
             sitebuild.tool(profile)
             folder = self.root / profile / name.replace("/", "__")
-            sitebuild.write_site([CORPUS / name], profile, folder / "site")
+            try:
+                sitebuild.write_site([CORPUS / name], profile, folder / "site")
+            except InputError as exc:
+                pytest.skip(f"{name} is not readable as an export: {exc}")
             self.built[key] = sitebuild.build(profile, folder / "site", folder / "public")
         return self.built[key]
 
@@ -86,6 +91,8 @@ def sites(tmp_path_factory) -> Sites:
 def test_posts_are_built_where_promised_with_title_and_thread(sites, profile, name):
     built = sites.get(profile, name)
     for path, front in sitebuild.posts(built.site, profile):
+        if sitebuild.scheduled(front, PROFILES[profile].date_key):
+            continue  # generators hold a scheduled post back until its date, as WordPress did
         page = built.page(sitebuild.post_url(profile, front))
         heading = " ".join(page.xpath("string(//main//h1)").split())
         assert heading == " ".join(str(front.get("title") or "").split()), f"{path.name}: title"
@@ -95,7 +102,6 @@ def test_posts_are_built_where_promised_with_title_and_thread(sites, profile, na
 
 
 def _comments_file(built: sitebuild.Built, post: Path) -> Path:
-    from wpmigrate.writers.markdown.profiles import PROFILES  # noqa: PLC0415
     from wpmigrate.writers.markdown.writer import comments_file  # noqa: PLC0415
 
     relative = post.relative_to(built.site).as_posix()
@@ -105,18 +111,24 @@ def _comments_file(built: sitebuild.Built, post: Path) -> Path:
 @pytest.mark.parametrize(("profile", "name"), cases())
 def test_every_published_post_shows_the_words_readers_saw(sites, profile, name):
     built = sites.get(profile, name)
-    urls = {front["wp_id"]: sitebuild.post_url(profile, front) for _, front in sitebuild.posts(built.site, profile)}
+    urls = {post_key(front): sitebuild.post_url(profile, front) for _, front in sitebuild.posts(built.site, profile)}
     short = []
     for post in published_posts(sites.export_json(name)):
-        if post["id"] not in urls:
+        if post_key(post) not in urls:
             short.append(f"post {post['id']} ({post['slug']}): not written")
             continue
         reference = sitebuild.words(sitebuild.visible_text(post["content"]["html"] or ""))
-        shown = sitebuild.words(sitebuild.visible_text(built.page(urls[post["id"]])))
+        shown = sitebuild.words(sitebuild.visible_text(built.page(urls[post_key(post)])))
         share, missing = sitebuild.coverage(reference, shown)
         if share < FIDELITY:
             short.append(f"post {post['id']} ({post['slug']}): {share:.1%}, missing {missing[:30]}")
     assert not short, f"{profile}, {name}: posts under {FIDELITY:.0%} of their words:\n" + "\n".join(short)
+
+
+def post_key(item: dict) -> tuple[int, str]:
+    """A post's id and title, in the JSON output or its front matter (some exports give every
+    post the id 0)."""
+    return item.get("wp_id", item.get("id")), str(item.get("title") or "")
 
 
 def published_posts(export: dict) -> list[dict]:
