@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wpmigrate.clean.noise import strip_noise
-from wpmigrate.clean.sanitize import MAX_DEPTH, iframe_allowed, sanitize
+from wpmigrate.clean.sanitize import IFRAME_SANDBOX, MAX_DEPTH, iframe_allowed, known_embed, sanitize
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "seed-noise"
 
@@ -133,12 +133,21 @@ def test_javascript_href_keeps_the_link_text() -> None:
     assert sanitize('<a href="jav&#x09;ascript:alert(1)">read</a>') == "<a>read</a>"
 
 
-def test_evil_iframe_goes_whole_and_good_one_loses_only_its_content() -> None:
+def test_script_iframe_goes_whole_and_http_ones_lose_only_their_content() -> None:
     html = (
-        '<iframe src="https://evil.example/embed/x">fallback</iframe>'
+        '<iframe src="javascript:alert(1)">fallback</iframe>'
         '<iframe src="https://www.youtube-nocookie.com/embed/x">fallback <script>alert(1)</script></iframe>'
     )
     assert sanitize(html) == '<iframe src="https://www.youtube-nocookie.com/embed/x"></iframe>'
+
+
+def test_unknown_host_iframe_is_kept_sandboxed() -> None:
+    """WordPress showed it (a map, a talk): kept, but it may not navigate the page holding it."""
+    html = '<iframe src="https://maps.example.org/embed?q=1" sandbox="allow-top-navigation">x</iframe>'
+    out = sanitize(html)
+    assert out == f'<iframe src="https://maps.example.org/embed?q=1" sandbox="{IFRAME_SANDBOX}"></iframe>'
+    assert "allow-top-navigation" not in IFRAME_SANDBOX
+    assert sanitize(out) == out
 
 
 @pytest.mark.parametrize(
@@ -154,8 +163,8 @@ def test_evil_iframe_goes_whole_and_good_one_loses_only_its_content() -> None:
         ("https://www.dailymotion.com/embed/video/x", True),
         ("https://embed.ted.com/talks/x", True),
         ("https://videopress.com/embed/x", True),
-        ("https://www.google.com/search?q=x", False),
-        ("https://www.youtube.com/watch?v=x", False),
+        ("https://www.google.com/search?q=x", True),
+        ("https://embed.example.org/player/1", True),
         ("/embed/x", False),
         ("https://WWW.YOUTUBE.COM/embed/x", True),
         ("https://[::1/embed", False),
@@ -164,6 +173,16 @@ def test_evil_iframe_goes_whole_and_good_one_loses_only_its_content() -> None:
 )
 def test_iframe_hosts(src: str, allowed: bool) -> None:
     assert iframe_allowed(src) is allowed
+
+
+@pytest.mark.parametrize(
+    "src, known",
+    [("https://www.youtube.com/embed/abc", True), ("https://www.youtube.com/watch?v=x", False),
+     ("https://maps.google.com/maps?q=x&output=embed", True), ("https://evil.example/embed/", False)],
+)
+def test_known_embed_hosts_are_not_sandboxed(src: str, known: bool) -> None:
+    assert known_embed(src) is known
+    assert ("sandbox=" in sanitize(f'<iframe src="{src}"></iframe>')) is not known
 
 
 def test_style_keeps_allowed_declarations_unchanged() -> None:

@@ -10,10 +10,11 @@ adds what ammonia leaves to the caller:
 * ``data:`` URLs are kept for ``<img src>`` only, and only for raster images
   (png, gif, jpeg, webp, avif): old posts embed small images that way and an ``<img>``
   cannot run script. ``data:image/svg+xml`` and ``data:`` anywhere else are removed.
-* ``<iframe>`` survives only when its ``src`` is on a known video/audio/map embed host
-  (:data:`IFRAME_HOSTS`); others are removed whole. An iframe's children (fallback text
-  that html5ever keeps as raw text, so a ``<script>`` there would reach a less careful
-  parser downstream) are always dropped.
+* ``<iframe>`` survives when its ``src`` is an http(s) URL (WordPress showed it: a map, a
+  talk, a player); others are removed whole. One not on a known video/audio/map embed host
+  (:data:`IFRAME_HOSTS`) gets a ``sandbox`` that lets it play but not navigate the page.
+  An iframe's children (fallback text that html5ever keeps as raw text, so a ``<script>``
+  there would reach a less careful parser downstream) are always dropped.
 * ``style`` is kept with an allow-list of properties and values without ``url(``,
   ``expression(`` or escapes.
 * WordPress's own markers ``<!--more-->``, ``<!--more Custom text-->``, ``<!--nextpage-->``
@@ -29,6 +30,7 @@ from __future__ import annotations
 import re
 import threading
 from html import escape as html_escape
+from html import unescape
 from urllib.parse import urlsplit
 
 import nh3
@@ -61,7 +63,7 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
         "video": "src poster controls autoplay loop muted preload playsinline width height",
         "source": "src srcset type media sizes",
         "track": "src kind srclang label default",
-        "iframe": "src width height allow allowfullscreen frameborder loading referrerpolicy",
+        "iframe": "src width height allow allowfullscreen frameborder loading referrerpolicy title sandbox",
         "blockquote": "cite",
         "q": "cite",
         "del": "cite datetime",
@@ -158,18 +160,35 @@ def _srcset_ok(value: str) -> bool:
     return all(_url_ok("img", "srcset", c.split()[0]) for c in value.split(",") if c.strip())
 
 
+#: What an iframe from an unknown host may do: run and play, open links in a new window;
+#: not navigate the page that holds it.
+IFRAME_SANDBOX = "allow-scripts allow-same-origin allow-popups allow-forms allow-presentation"
+
+
 def iframe_allowed(src: str) -> bool:
-    """True when ``src`` is an http(s) or protocol-relative URL on an embed host."""
+    """True when ``src`` is an http(s) or protocol-relative URL with a host, and no user or port."""
+    return _iframe_url(src) is not None
+
+
+def known_embed(src: str) -> bool:
+    """True when ``src`` is an embed URL of a known video/audio/map host (:data:`IFRAME_HOSTS`)."""
+    url = _iframe_url(src)
+    if url is None:
+        return False
+    prefixes = IFRAME_HOSTS.get(url.hostname or "")
+    path = url.path + ("?" + url.query if url.query else "")
+    return prefixes is not None and any(path.startswith(p) for p in prefixes)
+
+
+def _iframe_url(src: str):
     try:
         url = urlsplit(src.strip())
         host, port = url.hostname, url.port
     except ValueError:
-        return False
+        return None
     if url.scheme not in ("http", "https", "") or not host or port or url.username or "\\" in src:
-        return False
-    prefixes = IFRAME_HOSTS.get(host)
-    path = url.path + ("?" + url.query if url.query else "")
-    return prefixes is not None and any(path.startswith(p) for p in prefixes)
+        return None
+    return url
 
 
 def _style(value: str) -> str | None:
@@ -268,10 +287,25 @@ def _restore_markers(html: str, found: list[str]) -> str:
     return _PLACEHOLDER.sub(lambda m: found[int(m.group(1))] if int(m.group(1)) < len(found) else "", html)
 
 
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+_SANDBOX = re.compile(r'\ssandbox="[^"]*"')
+
+
 def _fix_iframes(html: str) -> str:
+    """Each iframe without its content; without a ``src``, gone; sandboxed unless a known embed."""
     if "<iframe" not in html:
         return html
-    return _IFRAME.sub(lambda m: f"<iframe{m.group(1)}></iframe>" if ' src="' in m.group(1) else "", html)
+    return _IFRAME.sub(_fixed_iframe, html)
+
+
+def _fixed_iframe(m: re.Match[str]) -> str:
+    attributes = m.group(1)
+    src = _SRC.search(attributes)
+    if src is None:
+        return ""
+    if not known_embed(unescape(src.group(1))):
+        attributes = _SANDBOX.sub("", attributes) + f' sandbox="{IFRAME_SANDBOX}"'
+    return f"<iframe{attributes}></iframe>"
 
 
 # ---------------------------------------------------------------------------- nesting
