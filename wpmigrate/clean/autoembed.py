@@ -14,6 +14,7 @@ import re
 from collections import Counter
 
 from wpmigrate.clean.autop import _HTML_SPLIT
+from wpmigrate.clean.shortcodes.oembed import provider_embed
 from wpmigrate.clean.shortcodes.embeds import embed_for_url
 
 _HIDDEN_NEWLINE = "<!-- wp-line-break -->"
@@ -37,8 +38,10 @@ def _may_embed(text: str) -> bool:
     return False
 
 
-def autoembed(text: str, counts: Counter[str] | None = None) -> str:
-    """``text`` with each bare known-provider URL alone on a line replaced by its embed."""
+def autoembed(text: str, counts: Counter[str] | None = None, cache: tuple[str, ...] = ()) -> str:
+    """``text`` with each bare known-provider URL alone on a line replaced by its embed: a
+    static player, or for a provider without one (a tweet ...) the HTML WordPress cached
+    in ``cache`` (the post's ``_oembed_*`` values), else a link (``shortcodes.oembed``)."""
     # Both patterns need a URL at a line's start or after a tag, behind whitespace at most;
     # hiding newlines only takes line starts away, so without one here there is none later.
     if not _may_embed(text):
@@ -53,7 +56,11 @@ def autoembed(text: str, counts: Counter[str] | None = None) -> str:
         def embed(m: re.Match[str]) -> str:
             html = embed_for_url(m.group(2))
             if html is None:
-                return m.group()
+                by_provider = provider_embed(m.group(2), cache)
+                if by_provider is None:
+                    return m.group()
+                html, key = by_provider
+                found[key] += 1
             found["embed:auto"] += 1
             return m.group(1) + html + m.group(3)
 

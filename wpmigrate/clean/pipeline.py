@@ -4,14 +4,17 @@ The steps follow WordPress's ``the_content`` filters, in one place:
 
 1. ``<!--more-->`` splits off the teaser (``get_the_content`` does this first);
 2. ``<!--nextpage-->`` becomes a page-break marker;
-3. a known provider's URL alone on its line becomes its embed (``autoembed``);
-4. block content loses its delimiters; classic content gets ``wpautop`` paragraphs
+3. code shortcodes become ``<pre>`` blocks, before autop touches their lines (SyntaxHighlighter);
+   Flash ``<object>``/``<embed>`` players become today's player of the same video, or a link;
+4. a known provider's URL alone on its line becomes its embed (``autoembed``): a static
+   player, or the HTML WordPress cached for it, or a link;
+5. block content loses its delimiters; classic content gets ``wpautop`` paragraphs
    (never both: WordPress skips autop for block content); the footnotes block first
    gets the list WordPress renders from the post's meta; a post written in Textile or
    Markdown is rendered from it instead (``textformats``);
-5. ``shortcode_unautop`` then the shortcode handlers (in attribute values too);
-6. widget noise is removed (one HTML parse, only where a rule may match);
-7. the result is sanitised.
+6. ``shortcode_unautop`` then the shortcode handlers (in attribute values too);
+7. widget noise is removed (one HTML parse, only where a rule may match);
+8. the result is sanitised.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from wpmigrate.clean.autop import shortcode_unautop, wpautop
 from wpmigrate.clean.blocks import has_blocks, strip_blocks
 from wpmigrate.clean.clickable import make_clickable
 from wpmigrate.clean.footnotes import render_footnotes
+from wpmigrate.clean.legacy_embeds import replace_players
 from wpmigrate.clean.noise import (
     DEFAULT_RULES,
     NoiseRule,
@@ -36,7 +40,15 @@ from wpmigrate.clean.noise import (
 from wpmigrate.clean.noise_fast import strip_noise_fast
 from wpmigrate.clean.noise_filter import noise_filter
 from wpmigrate.clean.sanitize import flatten_deep, sanitize
-from wpmigrate.clean.shortcodes import KNOWN_TAGS, ShortcodeContext, attachments_by_parent, render_shortcodes
+from wpmigrate.clean.shortcodes import (
+    CODE_TAGS,
+    KNOWN_TAGS,
+    ShortcodeContext,
+    attachments_by_parent,
+    render_first,
+    render_shortcodes,
+)
+from wpmigrate.clean.shortcodes.oembed import cache_of
 from wpmigrate.clean.teaser import mark_pages, split_more
 from wpmigrate.clean.textformats import HTML, MARKDOWN, detect_format, format_diagnostics, markdown_body, to_html
 from wpmigrate.model import Attachment, Comment, Content, Post
@@ -53,9 +65,12 @@ class CleanOptions:
 def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, counts: Counter[str],
                text_format: str = HTML) -> str:
     """One piece of stored content (written in ``text_format``) to clean HTML, counting what was done."""
-    raw = autoembed(raw, counts) if text_format == HTML else raw
+    raw, code_counts = render_first(raw, CODE_TAGS, context)
+    counts.update(code_counts)
+    raw = replace_players(raw, counts)
+    raw = autoembed(raw, counts, context.oembed_cache) if text_format == HTML else raw
     if text_format != HTML:  # the plugin's renderer replaces wpautop; URLs alone in its <p>s embed
-        html = autoembed(to_html(raw, text_format), counts)
+        html = autoembed(to_html(raw, text_format), counts, context.oembed_cache)
     elif has_blocks(raw):
         html, _, block_counts = strip_blocks(raw)
         counts.update(block_counts)
@@ -104,7 +119,8 @@ def clean_post(
     ``by_parent`` is ``attachments_by_parent(attachments)``, when the caller cleans many posts.
     """
     context = ShortcodeContext(post_id=post.id, attachments=attachments, by_parent=by_parent,
-                               unknown=options.unknown_shortcodes, code_encoded=_code_encoded(post))
+                               unknown=options.unknown_shortcodes, code_encoded=_code_encoded(post),
+                               oembed_cache=cache_of(post.meta))
     counts: Counter[str] = Counter()
     text_format, how = detect_format(post.content.raw, post.meta)
     source = markdown_body(post.content.raw) if text_format == MARKDOWN else None

@@ -20,7 +20,9 @@ from wpmigrate.clean.shortcodes.embeds import (
     _videopress,
     _vimeo,
     _youtube,
+    embed_for_url,
 )
+from wpmigrate.clean.shortcodes.oembed import provider_embed
 from wpmigrate.clean.shortcodes.grammar import ShortcodeMatch
 from wpmigrate.clean.shortcodes.markup import (
     _attrs,
@@ -69,12 +71,13 @@ def _image(att: Attachment, link_file: bool) -> str:
     if link_file:
         img = f'<a href="{_esc(url)}">{img}</a>'
     caption = att.caption.strip()
-    return f"<figure>{img}<figcaption>{caption}</figcaption></figure>" if caption else img
+    return f"<figure>{img}<figcaption>{caption}</figcaption></figure>" if caption else f"<figure>{img}</figure>"
 
 
 @_handles("gallery", "slideshow")
 def _gallery(r: _Renderer, m: ShortcodeMatch, a: dict) -> str:
-    """``<figure class="gallery">`` of ``<img>``; captioned items become nested figures."""
+    """``<figure class="gallery">`` of one ``<figure>`` per image (its own block in Markdown),
+    with the attachment's alt text and caption."""
     ids = _ids(a.get("ids") or a.get("include"))
     if ids:
         items = r.resolve(ids)
@@ -159,6 +162,11 @@ def _fallback_link(ref: str) -> _Unconvertible:
 @_handles("embed")
 def _embed(r: _Renderer, m: ShortcodeMatch, a: dict) -> str:
     url = _url_argument(m, a, "src", "url")
+    clean = _clean_url(url)
+    by_provider = provider_embed(clean, r.ctx.oembed_cache) if clean and not embed_for_url(clean, a) else None
+    if by_provider is not None:  # a tweet, a post ...: WordPress's cached HTML, or a link
+        r.counts[by_provider[1]] += 1
+        return by_provider[0]
     out = _embed_url(url, a)
     if out is None:  # WordPress prints what was not a URL as it was
         raise _Unconvertible(r.render(m.content or ""))

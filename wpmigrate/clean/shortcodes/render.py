@@ -39,6 +39,9 @@ class ShortcodeContext:
     #: Whether ``[code]`` bodies are stored entity-encoded (SyntaxHighlighter's
     #: ``_syntaxhighlighter_encoded`` postmeta); None guesses from the body.
     code_encoded: bool | None = None
+    #: The embed HTML WordPress cached for the post (``oembed.cache_of``): what a tweet or
+    #: another provider without a static player showed.
+    oembed_cache: tuple[str, ...] = ()
 
 
 def attachments_by_parent(attachments: Mapping[int, Attachment]) -> ChildIds:
