@@ -108,5 +108,6 @@ def test_no_warnings_on_a_clean_export(sample):
 def test_attachment_index_is_known_before_the_items(sample):
     export, _, _ = sample
     assert export.attachments == {
-        2003: Attachment("https://intelnews.example.test/files/2016/11/south-korea.jpg", 2002, "south-korea")
+        2003: Attachment("https://intelnews.example.test/files/2016/11/south-korea.jpg", 2002, "south-korea",
+                         caption="The flag of South Korea", alt="South Korea")
     }

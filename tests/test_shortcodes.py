@@ -315,7 +315,7 @@ def test_wordpress_escaping_case_caption():
 def test_gallery_ids_keep_their_order_and_count_missing():
     out, c = render_shortcodes('[gallery ids="10,99,3"]', ShortcodeContext(attachments=ATTACHMENTS))
     assert out == (
-        '<figure class="gallery"><img src="https://ex.com/b.jpg" alt="Bee" />'
+        '<figure class="gallery"><figure><img src="https://ex.com/b.jpg" alt="Bee" /></figure>'
         '<figure><img src="https://ex.com/a.jpg" alt="" /><figcaption>A <em>caption</em></figcaption></figure></figure>'
     )
     assert c == {"shortcode:converted:gallery": 1, "shortcode:missing-attachment": 1}

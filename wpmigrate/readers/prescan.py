@@ -6,8 +6,8 @@ uploads happen after the post is created. Streaming cannot look ahead, so
 before the real parse this pass reads the raw bytes once with a regular
 expression (several times faster than parsing), a run of items at a time
 on each of ``jobs`` processes, and keeps a small index:
-attachment id -> URL and parent post, plus the ``dc:creator`` logins that WXR
-1.0 files never list as authors. An item's ``<title>`` comes before its id, so
+attachment id -> URL, parent post, caption and alt text, plus the ``dc:creator``
+logins that WXR 1.0 files never list as authors. An item's ``<title>`` comes before its id, so
 the title is remembered for the attachment that follows. Memory is the size
 of that index, not of the file.
 """
@@ -18,7 +18,7 @@ import html
 import re
 from array import array
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from wpmigrate.ids import append_id, id_array
 from wpmigrate.model import Attachment
@@ -26,9 +26,14 @@ from wpmigrate.parallel import ordered_map
 from wpmigrate.readers.runs import ItemRun, split_runs
 from wpmigrate.readers.sources import Source
 
+_VALUE = rb"\s*(?:<!\[CDATA\[)?([^<\]]{0,8192}?)(?:\]\]>)?\s*</"
+#: The fields read, each in its own pair of groups (name, value): an item's own, its excerpt
+#: (an attachment's caption) and its ``_wp_attachment_image_alt`` meta (the image's alt text).
 _FIELD = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?(title|post_id|post_parent|attachment_url|creator)>"
-    rb"\s*(?:<!\[CDATA\[)?([^<\]]{0,8192}?)(?:\]\]>)?\s*</"
+    rb"<(?:[A-Za-z_][\w.-]*:)?(title|post_id|post_parent|attachment_url|creator)>" + _VALUE
+    + rb"|<excerpt:(encoded)>" + _VALUE
+    + rb"|<(?:[A-Za-z_][\w.-]*:)?meta_key>\s*(?:<!\[CDATA\[)?_wp_attachment_image_(alt)(?:\]\]>)?\s*"
+    rb"</(?:[A-Za-z_][\w.-]*:)?meta_key>\s*<(?:[A-Za-z_][\w.-]*:)?meta_value>" + _VALUE
 )
 
 
@@ -105,21 +110,33 @@ def scan_run(run: ItemRun) -> PrescanIndex:
     index = PrescanIndex()
     post_id: int | None = None
     parent: int | None = None
-    title = item_title = ""
+    title = item_title = excerpt = item_excerpt = ""
     for match in _FIELD.finditer(run.body()):
-        name, value = match.group(1), match.group(2).strip()
+        name, value = _name_value(match)
         if name == b"title":
-            title, post_id, parent = _text(value), None, None
+            title, excerpt, post_id, parent = _text(value), "", None, None
+        elif name == b"encoded":
+            excerpt = _text(value)
         elif name == b"post_id":
-            # the title belongs to this item only; one that did not match stays unknown
-            post_id, parent, item_title, title = _int(value), None, title, ""
+            # title and excerpt belong to this item only; ones that did not match stay unknown
+            post_id, parent, item_title, item_excerpt, title, excerpt = _int(value), None, title, excerpt, "", ""
         elif name == b"post_parent":
             parent = _int(value)
         elif name == b"attachment_url" and post_id is not None and value:
-            index.attachments[post_id] = Attachment(_text(value), parent or None, item_title)
+            index.attachments[post_id] = Attachment(_text(value), parent or None, item_title, item_excerpt)
+        elif name == b"alt" and post_id in index.attachments and value:
+            index.attachments[post_id] = replace(index.attachments[post_id], alt=_text(value))
         elif name == b"creator" and value:
             index.creators.setdefault(_text(value))
     return index
+
+
+def _name_value(match: re.Match[bytes]) -> tuple[bytes, bytes]:
+    """The field a match found (group 1, 3 or 5) and its value, stripped."""
+    for group in (1, 3, 5):
+        if match.group(group) is not None:
+            return match.group(group), match.group(group + 1).strip()
+    raise AssertionError("a match names a field")
 
 
 def _int(value: bytes) -> int | None:
