@@ -3,8 +3,9 @@
 The converter walks the HTML once and calls back only for the elements a
 visitor handles, so the customisations cost little:
 
-* a ``<figure>`` with a ``<figcaption>`` becomes Hugo's ``figure`` shortcode, or
-  the image followed by its caption in italics;
+* a ``<figure>`` with a ``<figcaption>`` becomes Hugo's ``figure`` shortcode (with the
+  link around the image and the alignment class), or the image followed by its caption
+  in italics;
 * embeds (``<iframe>``) become Hugo's ``youtube``/``vimeo`` shortcodes, or stay
   HTML (with a closing tag: an ``<iframe />`` would swallow the page); ``<video>``
   and ``<audio>`` stay HTML;
@@ -38,6 +39,9 @@ from html_to_markdown.api import _to_rust_conversion_options
 from wpmigrate.writers.markdown.escape import protect, restore
 from wpmigrate.writers.markdown.frontmatter import without_surrogates
 
+#: Elements Markdown has no syntax for, kept as HTML: definition lists, a collapsed
+#: ``<details>``, and an ``<ol reversed>`` (renamed on the way, see :func:`_structure`).
+KEPT_AS_HTML = ("dl", "details", "wpm-ol")
 #: Built once: converting the options on every call costs as much as a short post.
 _OPTIONS = _to_rust_conversion_options(
     h2m.ConversionOptions(
@@ -49,6 +53,8 @@ _OPTIONS = _to_rust_conversion_options(
         escape_underscores=True,
         extract_metadata=False,
         newline_style="backslash",
+        # No Markdown for these: kept as HTML, which every generator's Markdown passes through.
+        preserve_tags=list(KEPT_AS_HTML),
     )
 )
 _CONTINUE = {"type": "continue"}
@@ -60,6 +66,9 @@ _MEDIA_SUFFIX = re.compile(
 _YOUTUBE = re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{6,})(?:[?#]|$)")
 _VIMEO = re.compile(r"^https?://player\.vimeo\.com/video/(\d+)")
 _BACKLINK = ("↩", "↩︎", "^")
+#: The link around an image, in the converter's Markdown: ``[![alt](src)](link)``.
+_IMAGE_LINK = re.compile(r"\A\s*\[!\[.*\]\((?:<([^>]*)>|(\S+?))\)\s*\Z", re.S)
+_ALIGNMENTS = ("alignleft", "alignright", "aligncenter", "alignnone")
 _MEDIA_ATTR = re.compile(r'<(?:img|video|audio|source|a)\b[^>]*?\s(src|href|poster)="([^"]*)"')
 
 
@@ -95,6 +104,7 @@ def to_markdown(source: str, options: HtmlOptions) -> Converted:
     media = media_urls(source)
     if media and options.media_map is not None:
         source = _rewrite_media(source, options.media_map)
+    source = _structure(source)
     protected = protect(source, hugo=options.shortcodes == "hugo")
     try:
         content = _convert(protected or source, options)
@@ -102,7 +112,36 @@ def to_markdown(source: str, options: HtmlOptions) -> Converted:
         content = _convert(without_surrogates(protected or source), options)
     if protected is not None:
         content = restore(content)
+    if "wpm-ol" in content:
+        content = content.replace("<wpm-ol", "<ol").replace("</wpm-ol>", "</ol>")
     return Converted(content.strip() + "\n", media)
+
+
+_REVERSED_LIST = re.compile(r"<ol(\s[^>]*\breversed\b[^>]*)>(.*?)</ol>", re.S)
+_TABLE = re.compile(r"(<table\b[^>]*>)(.*?)(</table>)", re.S)
+_FIRST_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+
+
+def _structure(source: str) -> str:
+    """What Markdown would lose, made explicit: an ``<ol reversed>`` renamed to be kept as HTML
+    (a nested one stays a list), and a table without a header row given an empty one (Markdown
+    would promote the first data row)."""
+    if "<ol" in source and "reversed" in source:
+        source = _REVERSED_LIST.sub(lambda m: m.group() if "<ol" in m.group(2) else
+                                    f"<wpm-ol{m.group(1)}>{m.group(2)}</wpm-ol>", source)
+    if "<table" in source:
+        source = _TABLE.sub(_with_header, source)
+    return source
+
+
+def _with_header(table: re.Match[str]) -> str:
+    body = table.group(2)
+    first = _FIRST_ROW.search(body)
+    if "<th" in body or first is None:
+        return table.group()
+    cells = first.group(1).count("<td")
+    header = "<thead><tr>" + "<th></th>" * cells + "</tr></thead>"
+    return table.group(1) + header + body + table.group(3)
 
 
 def _convert(source: str, options: HtmlOptions) -> str:
@@ -252,6 +291,12 @@ class _Visitor(_VisitorBase):
             if alt:
                 parts.append(f"alt={_shortcode_value(alt)}")
             parts.append(f"caption={_shortcode_value(caption)}")
+            link = _IMAGE_LINK.search(output)
+            if link:
+                parts.append(f"link={_shortcode_value(link.group(1) or link.group(2))}")
+            align = [c for c in ctx.attributes().get("class", "").split() if c in _ALIGNMENTS]
+            if align:
+                parts.append(f"class={_shortcode_value(align[0])}")
             return {"type": "custom", "output": "\n\n{{< figure " + " ".join(parts) + " >}}\n\n"}
         return {"type": "custom", "output": f"\n\n{output.strip()}\n\n_{caption}_\n\n"}
 

@@ -27,7 +27,8 @@ _RESTORE = {_LT: "&lt;", _AMP: "&amp;", _TICK: "\\`", _BRACKET: "\\[", _TILDE: "
             _UNDERSCORE: "_", _PERCENT: "&#37;", _HUGO_CODE: "", _LITERAL_BACKSLASH: "\\\\"}
 
 _TAGS = re.compile(r"(<[^>]*>)")
-_CODE_TAG = re.compile(r"<(/?)(?:pre|code)\b", re.I)
+#: Where text is written as it is: code, and the elements kept as HTML (``convert_html.KEPT_AS_HTML``).
+_CODE_TAG = re.compile(r"<(/?)(?:pre|code|dl|details|wpm-ol)\b", re.I)
 #: What may need a marker in a text run: a quick test before the substitutions.
 _SPECIAL = re.compile(r"&lt;|&amp;|[`\[~{\\]|://|\A[ \t\n]*(?:[-+#>=|:]|\d+[.)])")
 #: A backslash Markdown would take for an escape: before ASCII punctuation (in HTML text).

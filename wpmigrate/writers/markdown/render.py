@@ -17,6 +17,7 @@ from wpmigrate.pii import FORM_TYPES
 from wpmigrate.writers.markdown import frontmatter as fm
 from wpmigrate.writers.markdown.comments import comment_thread
 from wpmigrate.writers.markdown.convert_html import HtmlOptions, to_markdown
+from wpmigrate.writers.markdown.escape import needs_raw_liquid
 from wpmigrate.writers.markdown.media import MediaPaths, hostname
 from wpmigrate.writers.markdown.options import COMMENT_MODES, FRONT_MATTER_FORMATS
 from wpmigrate.writers.markdown.paths import safe_segment, safe_stem
@@ -194,6 +195,9 @@ def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     body = converted.markdown if source is not None else _with_more(converted.markdown, post.content.teaser, options)
     if MORE in body and settings.profile.name == "jekyll":
         front["excerpt_separator"] = MORE
+    if settings.profile.liquid_off and needs_raw_liquid(body):
+        key, value = settings.profile.liquid_off
+        front[key] = value
     media = list(converted.media)
     for url in (post.featured_image, post.attachment_url):
         if url and url not in media:
