@@ -128,6 +128,10 @@ def test_textile_features_render():
         assert part in html
 
 
+def test_textile_caps_spans_do_not_split_words():
+    assert textile_to_html("About RDFa and NASA.") == "<p>About RDFa and NASA.</p>"
+
+
 def test_textile_footnote_ids_are_the_same_every_run():
     text = "Text[1].\n\nfn1. Note."
     assert textile_to_html(text) == textile_to_html(text)

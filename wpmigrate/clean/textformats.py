@@ -149,7 +149,11 @@ def _textile(text: str) -> str:
     # Footnote and link ids start with a random uuid: a fixed prefix keeps the output the same
     # from run to run (ids only need to be unique within the post).
     renderer.linkPrefix = "note-"
-    return renderer.parse(text).strip()
+    # Its ``<span class="caps">`` around capitals is a styling hook only, and splits words (RDFa).
+    return _CAPS.sub(r"\1", renderer.parse(text)).strip()
+
+
+_CAPS = re.compile(r'<span class="caps">([^<]*)</span>')
 
 
 @lru_cache(maxsize=1)
