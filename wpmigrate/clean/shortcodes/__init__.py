@@ -22,7 +22,7 @@ attribute value escaped.
 
 from __future__ import annotations
 
-from wpmigrate.clean.shortcodes import code, media  # noqa: F401 - registers the handlers
+from wpmigrate.clean.shortcodes import code, forms, media  # noqa: F401 - registers the handlers
 from wpmigrate.clean.shortcodes.grammar import ShortcodeMatch, find_shortcodes, parse_attributes
 from wpmigrate.clean.shortcodes.code import CODE_TAGS
 from wpmigrate.clean.shortcodes.render import (

@@ -22,6 +22,7 @@ from wpmigrate.writers.markdown.media import MediaPaths, hostname
 from wpmigrate.writers.markdown.options import COMMENT_MODES, FRONT_MATTER_FORMATS
 from wpmigrate.writers.markdown.paths import safe_segment, safe_stem
 from wpmigrate.writers.markdown.profiles import Profile, get_profile
+from wpmigrate.writers.markdown.report import notes_of
 from wpmigrate.writers.markdown.source import markdown_source_body
 
 #: Statuses written by default: what WordPress shows, and scheduled posts (generators hold
@@ -90,6 +91,8 @@ class RenderedPost:
     media: list[str]
     #: Old URL paths of this post: permalink, ``?p=ID``, old slugs.
     old_paths: list[str]
+    #: What could not be carried over as WordPress showed it (``report.notes_of``).
+    notes: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def make_settings(export: Export, *, profile: str = "plain", front_matter: str | None = None,
@@ -205,7 +208,7 @@ def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     rendered = RenderedPost(
         id=post.id, type=post.type, kind=kind, draft=post.status in DRAFT_STATUSES, stem=stem, day=day,
         front=front, body=body, front_text="", comments_json=comments_json, media=media,
-        old_paths=old_paths,
+        old_paths=old_paths, notes=notes_of(post.content.diagnostics),
     )
     return finish(rendered, stem, settings)
 

@@ -28,6 +28,7 @@ from wpmigrate.writers.markdown import theme
 from wpmigrate.writers.markdown.frontmatter import without_surrogates
 from wpmigrate.writers.markdown.index import SiteIndex
 from wpmigrate.writers.markdown.paths import UniquePaths, inside, safe_segment
+from wpmigrate.writers.markdown.report import REPORT_FILE, Report
 from wpmigrate.writers.markdown.redirects import REDIRECTS_DIR, left_out, redirect_files
 from wpmigrate.writers.markdown.render import (
     RenderedPost, Settings, Skipped, finish, make_settings, new_url, privacy_warnings, render,
@@ -170,6 +171,7 @@ class MarkdownWriter:
         reserved = tuple(f"{d}.md" for d in (self.profile.posts_dir,) if d)
         #: New URLs, old paths, attachments and media, until close() writes from them.
         self.index = SiteIndex()
+        self.report = Report()
         self.paths = UniquePaths(self.index.take, reserved)
         self.locate = settings.media or media_mod.MediaPaths(frozenset())
 
@@ -207,6 +209,8 @@ class MarkdownWriter:
         if item.comments_json is not None:
             self.folder.write(comments_file(profile.data_dir, relative), yaml_safe_json(item.comments_json))
         url = new_url(item, profile)
+        self.report.add({"id": item.id, "type": item.type, "title": item.front.get("title"), "file": relative,
+                         "url": url, "original_url": item.front.get("original_url")}, item.notes)
         self.index.set_url(item.id, url)
         for old in item.old_paths:
             self.index.redirect(old, url)  # the first item to claim an old path keeps it
@@ -233,8 +237,9 @@ class MarkdownWriter:
             self._hugo_config()
         if self.layouts:
             self._layouts()
+        self.folder.write(REPORT_FILE, self.report.text())
         self.folder.write(MARKER, json.dumps({"profile": self.profile.name}) + "\n")
-        return privacy_warnings(self.settings) + self.summary.lines() + notes
+        return privacy_warnings(self.settings) + self.summary.lines() + self.report.lines() + notes
 
     def _download(self) -> list[str]:
         """Fetch every media file once (one URL per local file, preferring one without a query)."""
