@@ -35,9 +35,10 @@ _SPECIAL = re.compile(r"&lt;|&amp;|[`\[~{\\]|://|\A[ \t\n]*(?:[-+#>=|:]|\d+[.)])
 _ESCAPING_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~]|&(?:amp|lt|gt|quot|#\d+|#x[0-9a-f]+);)", re.I)
 _TAG_LIKE_LT = re.compile(r"&lt;(?=[A-Za-z/!?])")
 _ENTITY_LIKE_AMP = re.compile(r"&amp;(?=#?[A-Za-z0-9]+;)")
-#: A ``[`` that may start a link or footnote: ``[^``, ``[..](``, ``[..][``, ``[..]:``, or a ``]`` not
-#: in this text run (a tag between may vanish in Markdown); ``[sic]`` inside a run stays as it is.
-_LINK_BRACKET = re.compile(r"\[(?=\^|[^\]\[]*\](?:[(\[:]|\Z)|[^\]]*\Z)")
+#: A ``[`` that may start a link or footnote: all but a plain ``[sic]`` pair inside the run
+#: (no bracket within, not followed by ``(``, ``[`` or ``:``, not at the run's end, where a
+#: tag between may vanish in Markdown), and never ``[^``.
+_LINK_BRACKET = re.compile(r"\[(?=\^)|\[(?![^\[\]]*\](?![(\[:]|\Z))")
 _STRIKE = re.compile(r"~(?=[^~]*~)|(?<=~)~")
 _BARE_URL = re.compile(r"https?://[^\s<>\"]+")
 _INNER_UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])")
