@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 
 from wpmigrate.cli import cli
 from wpmigrate.clean.sanitize import IFRAME_SANDBOX
+from wpmigrate.writers.markdown.convert_html import HtmlOptions, to_markdown
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "fidelity" / "blog.xml"
 COMMONMARK = MarkdownIt("commonmark").enable(["strikethrough", "table"])
@@ -133,3 +134,38 @@ def test_the_words_the_reader_saw_are_all_there(slug, posts, plain):
 def _words(fragment: str) -> set[str]:
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     return set(re.findall(r"\w+", " ".join(root.itertext()).casefold()))
+
+
+def _md(source: str, **options) -> str:
+    return to_markdown(source, HtmlOptions(**options)).markdown
+
+
+def test_inline_elements_without_markdown_syntax_stay_html():
+    page = COMMONMARK.render(_md("<p>H<sub>2</sub>O, E=mc<sup>2</sup>, <mark>marked</mark>, <abbr title=\"x\">NASA</abbr></p>"))
+    root = lxml_html.fragment_fromstring(page, create_parent="div")
+    assert [el.tag for el in root.iter("sub", "sup", "mark", "abbr")] == ["sub", "sup", "mark", "abbr"]
+    assert " ".join(root.text_content().split()) == "H2O, E=mc2, marked, NASA"
+
+
+def test_footnote_reference_sup_still_becomes_a_markdown_footnote():
+    source = ('<p>Claim<sup class="fn"><a href="#a1" id="a1-link">1</a></sup> and x<sup>2</sup>.</p>'
+              '<ol class="wp-block-footnotes"><li id="a1">Source. <a href="#a1-link">↩︎</a></li></ol>')
+    assert _md(source) == "Claim[^1] and x<sup>2</sup>.\n\n[^1]: Source.\n"
+
+
+@pytest.mark.parametrize("profile", ["", "hugo"])
+def test_block_gallery_keeps_every_caption_each_image_its_own_block(profile):
+    source = ('<figure class="wp-block-gallery"><figure class="wp-block-image"><img src="https://e.org/a.jpg" alt="A">'
+              '<figcaption>Single caption</figcaption></figure><figure class="wp-block-image">'
+              '<img src="https://e.org/b.jpg" alt="B"></figure><figcaption class="blocks-gallery-caption">'
+              'Gallery caption</figcaption></figure>')
+    markdown = _md(source, shortcodes=profile)
+    assert "Single caption" in markdown and markdown.rstrip().endswith("_Gallery caption_")
+    assert "\n\n![B](https://e.org/b.jpg)\n\n" in markdown
+
+
+def test_relative_image_sources_point_at_the_old_site():
+    source = '<p><img src="../wp-includes/img/trans.gif" alt="t"><img src="data:image/png;base64,AA" alt="d"></p>'
+    markdown = _md(source, base_url="https://old.example/2020/01/post/")
+    assert "![t](https://old.example/2020/01/wp-includes/img/trans.gif)" in markdown
+    assert "![d](data:image/png;base64,AA)" in markdown

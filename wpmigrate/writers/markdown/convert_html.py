@@ -31,6 +31,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import html_to_markdown as h2m
 from html_to_markdown import _html_to_markdown as _rust
@@ -40,8 +41,10 @@ from wpmigrate.writers.markdown.escape import protect, restore
 from wpmigrate.writers.markdown.frontmatter import without_surrogates
 
 #: Elements Markdown has no syntax for, kept as HTML: definition lists, a collapsed
-#: ``<details>``, and an ``<ol reversed>`` (renamed on the way, see :func:`_structure`).
-KEPT_AS_HTML = ("dl", "details", "wpm-ol")
+#: ``<details>``, an ``<ol reversed>`` and a ``<sup>`` that is no footnote reference (both
+#: renamed on the way, see :func:`_structure`), and the inline ones the converter would otherwise flatten (H<sub>2</sub>O read "H2O") or
+#: write in a syntax CommonMark lacks (``==mark==``) or with added text ("NASA (title)").
+KEPT_AS_HTML = ("dl", "details", "wpm-ol", "sub", "wpm-sup", "mark", "u", "abbr", "ins")
 #: Built once: converting the options on every call costs as much as a short post.
 _OPTIONS = _to_rust_conversion_options(
     h2m.ConversionOptions(
@@ -68,6 +71,7 @@ _VIMEO = re.compile(r"^https?://player\.vimeo\.com/video/(\d+)")
 _BACKLINK = ("↩", "↩︎", "^")
 #: The link around an image, in the converter's Markdown: ``[![alt](src)](link)``.
 _IMAGE_LINK = re.compile(r"\A\s*\[!\[.*\]\((?:<([^>]*)>|(\S+?))\)\s*\Z", re.S)
+_LINES = re.compile(r"\n+")
 _ALIGNMENTS = ("alignleft", "alignright", "aligncenter", "alignnone")
 _MEDIA_ATTR = re.compile(r'<(?:img|video|audio|source|a)\b[^>]*?\s(src|href|poster)="([^"]*)"')
 
@@ -82,6 +86,9 @@ class HtmlOptions:
     shortcodes: str = ""
     #: Media URL -> the local URL to write instead (``--download-media``); empty: keep URLs.
     media_map: Callable[[str], str | None] | None = None
+    #: The post's old URL: relative image and media sources are resolved against it (they
+    #: pointed into the old site, and a generator reads them as its own files: Astro fails).
+    base_url: str | None = None
 
 
 @dataclass
@@ -101,6 +108,8 @@ def to_markdown(source: str, options: HtmlOptions) -> Converted:
     """``source`` (clean HTML) as Markdown, with the media URLs it uses."""
     if not source or not source.strip():
         return Converted("")
+    if options.base_url and _RELATIVE_SOURCE.search(source):
+        source = _absolute_sources(source, options.base_url)
     media = media_urls(source)
     if media and options.media_map is not None:
         source = _rewrite_media(source, options.media_map)
@@ -112,25 +121,30 @@ def to_markdown(source: str, options: HtmlOptions) -> Converted:
         content = _convert(without_surrogates(protected or source), options)
     if protected is not None:
         content = restore(content)
-    if "wpm-ol" in content:
-        content = content.replace("<wpm-ol", "<ol").replace("</wpm-ol>", "</ol>")
+    if "wpm-" in content:
+        content = _RENAMED.sub(r"<\1", content)
     return Converted(content.strip() + "\n", media)
 
 
+_RENAMED = re.compile(r"<(/?)wpm-(?=ol\b|sup\b)")
 _REVERSED_LIST = re.compile(r"<ol(\s[^>]*\breversed\b[^>]*)>(.*?)</ol>", re.S)
 _TABLE = re.compile(r"(<table\b[^>]*>)(.*?)(</table>)", re.S)
+#: A ``<sup>`` holding no link (a link there is a footnote reference, which becomes ``[^n]``).
+_PLAIN_SUP = re.compile(r"<sup(\s[^>]*)?>((?:(?!</?sup\b|<a\b).)*)</sup>", re.S)
 _FIRST_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
 
 
 def _structure(source: str) -> str:
-    """What Markdown would lose, made explicit: an ``<ol reversed>`` renamed to be kept as HTML
-    (a nested one stays a list), and a table without a header row given an empty one (Markdown
+    """What Markdown would lose, made explicit: an ``<ol reversed>`` and a plain ``<sup>`` renamed
+    to be kept as HTML (a nested list stays a list), and a table without a header row given an empty one (Markdown
     would promote the first data row)."""
     if "<ol" in source and "reversed" in source:
         source = _REVERSED_LIST.sub(lambda m: m.group() if "<ol" in m.group(2) else
                                     f"<wpm-ol{m.group(1)}>{m.group(2)}</wpm-ol>", source)
     if "<table" in source:
         source = _TABLE.sub(_with_header, source)
+    if "<sup" in source:
+        source = _PLAIN_SUP.sub(lambda m: f"<wpm-sup{m.group(1) or ''}>{m.group(2)}</wpm-sup>", source)
     return source
 
 
@@ -173,6 +187,17 @@ def media_urls(source: str) -> list[str]:
         if url and (match.group(1) != "href" or is_media_url(url)):
             found.setdefault(url, None)
     return list(found)
+
+
+_RELATIVE_SOURCE = re.compile(r'(<(?:img|video|audio|source)\b[^>]*?\s(?:src|poster)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)([^"]+)"')
+
+
+def _absolute_sources(source: str, base: str) -> str:
+    """Relative ``src``/``poster`` of images and media made absolute against the post's old URL."""
+    def absolute(m: re.Match[str]) -> str:
+        return f'{m.group(1)}{_attr(urljoin(base, html.unescape(m.group(2))))}"'
+
+    return _RELATIVE_SOURCE.sub(absolute, source)
 
 
 def _rewrite_media(source: str, media_map: Callable[[str], str | None]) -> str:
@@ -283,8 +308,11 @@ class _Visitor(_VisitorBase):
     def visit_figure_end(self, ctx, output: str):
         caption, image = self.caption, self.image
         self.caption = self.image = None
-        if not caption or "gallery" in ctx.attributes().get("class", ""):
+        if not caption:
             return _CONTINUE
+        if "gallery" in ctx.attributes().get("class", ""):  # its images, each a block, then its caption
+            items = _LINES.sub("\n\n", output.strip())
+            return {"type": "custom", "output": f"\n\n{items}\n\n_{caption}_\n\n"}
         if self.hugo and image is not None:
             src, alt, _ = image
             parts = [f"src={_shortcode_value(src)}"]

@@ -28,7 +28,7 @@ _RESTORE = {_LT: "&lt;", _AMP: "&amp;", _TICK: "\\`", _BRACKET: "\\[", _TILDE: "
 
 _TAGS = re.compile(r"(<[^>]*>)")
 #: Where text is written as it is: code, and the elements kept as HTML (``convert_html.KEPT_AS_HTML``).
-_CODE_TAG = re.compile(r"<(/?)(?:pre|code|dl|details|wpm-ol)\b", re.I)
+_CODE_TAG = re.compile(r"<(/?)(?:pre|code|dl|details|wpm-ol|sub|wpm-sup|mark|u|abbr|ins)\b", re.I)
 #: What may need a marker in a text run: a quick test before the substitutions.
 _SPECIAL = re.compile(r"&lt;|&amp;|[`\[~{\\]|://|\A[ \t\n]*(?:[-+#>=|:]|\d+[.)])")
 #: A backslash Markdown would take for an escape: before ASCII punctuation (in HTML text).

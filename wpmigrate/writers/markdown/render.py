@@ -182,7 +182,7 @@ def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
         return _skipped(post, reason)
     kind = post.type if post.type in ("post", "page") else "other"
     html = post.content.html if post.content.html is not None else post.content.raw
-    options = HtmlOptions(settings.profile.shortcodes, settings.media)
+    options = HtmlOptions(settings.profile.shortcodes, settings.media, base_url=post.link or None)
     source = post.content.markdown  # a post written in Markdown: published as written
     converted = markdown_source_body(source, options, MORE) if source is not None else to_markdown(html, options)
     stem = safe_stem(post.slug, post.title, f"{post.type}-{post.id}")
@@ -208,7 +208,7 @@ def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     rendered = RenderedPost(
         id=post.id, type=post.type, kind=kind, draft=post.status in DRAFT_STATUSES, stem=stem, day=day,
         front=front, body=body, front_text="", comments_json=comments_json, media=media,
-        old_paths=old_paths, notes=notes_of(post.content.diagnostics),
+        old_paths=old_paths, notes=notes_of(post.content.diagnostics or {}),
     )
     return finish(rendered, stem, settings)
 
