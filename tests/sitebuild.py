@@ -176,11 +176,22 @@ def visible_text(fragment: str | bytes | html.HtmlElement) -> str:
     tree = fragment if isinstance(fragment, html.HtmlElement) else _parse(fragment)
     if tree is None:
         return ""
-    for dropped in tree.xpath("//script|//style|//head|//template"):
+    # Fallback content of players is shown only by a browser that cannot play them.
+    for dropped in tree.xpath("//script|//style|//head|//template|//audio|//video|//iframe|//object"):
         if dropped.getparent() is not None:
             dropped.drop_tree()
-    text = " ".join(tree.itertext())
+    for element in tree.iter(*BLOCKS):  # a block boundary separates words; inline tags do not
+        element.tail = " " + (element.tail or "")
+        element.text = " " + (element.text or "")
+    text = tree.text_content()
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+#: Elements whose edges separate words on a page (block boxes, line breaks, cells, items).
+BLOCKS = ("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr",
+          "td", "th", "tr", "table", "caption", "blockquote", "pre", "figure", "figcaption", "section",
+          "article", "header", "footer", "nav", "aside", "main", "details", "summary", "address", "img",
+          "body", "html", "title", "option", "label", "fieldset", "legend", "form")
 
 
 def _parse(fragment: str | bytes) -> html.HtmlElement | None:
