@@ -12,7 +12,8 @@ import yaml
 
 from tests.conftest import CORPUS, ROOT, SAMPLE
 from wpmigrate.writers.markdown.profiles import PROFILES
-from wpmigrate.writers.markdown.theme import layout_files
+from wpmigrate.model import Site
+from wpmigrate.writers.markdown.theme import layout_files, starter_files
 
 GENERATOR_PROFILES = ("hugo", "jekyll", "eleventy", "astro")
 
@@ -26,10 +27,10 @@ def test_a_new_folder_gets_the_layouts_once(run_cli, tmp_path, profile):
     site = tmp_path / "site"
     first = run_cli("convert", SAMPLE, "--to", "markdown", "--profile", profile, "-o", site)
     assert first.exit_code == 0, first.stderr
-    shipped = [relative for relative, _ in layout_files(PROFILES[profile])]
+    shipped = [relative for relative, _ in starter_files(PROFILES[profile], Site())]
     assert shipped and all((site / relative).is_file() for relative in shipped)
-    assert (site / PROFILES[profile].data_dir / "site.json").is_file()
-    assert f"layouts: {len(shipped) + 1} files written, 0 kept" in first.stderr
+    assert f"{PROFILES[profile].data_dir}/site.json" in shipped and any(r.endswith("site.css") for r in shipped)
+    assert f"layouts: {len(shipped)} files written, 0 kept" in first.stderr
     before = _files(site)
     again = run_cli("convert", SAMPLE, "--to", "markdown", "--profile", profile, "-o", site)
     assert again.exit_code == 0, again.stderr
@@ -47,7 +48,7 @@ def test_a_file_the_user_has_is_kept(run_cli, tmp_path):
     assert done.exit_code == 0, done.stderr
     assert mine.read_text() == "my own single page\n"
     assert (site / "static" / "site.css").is_file()
-    total = len(list(layout_files(PROFILES["hugo"]))) + 1
+    total = len(list(starter_files(PROFILES["hugo"], Site())))
     assert f"layouts: 1 files written, {total - 1} kept" in done.stderr
 
 
@@ -74,6 +75,7 @@ def test_the_wheel_ships_every_layout_file(tmp_path):
     for profile in GENERATOR_PROFILES:
         for relative, _ in layout_files(PROFILES[profile]):
             assert f"wpmigrate/writers/markdown/layouts/{profile}/{relative}" in names
+    assert "wpmigrate/writers/markdown/layouts/_shared/site.css" in names
 
 
 def test_no_redirect_from_a_page_to_itself(run_cli, tmp_path):

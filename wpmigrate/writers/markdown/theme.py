@@ -19,8 +19,9 @@ from wpmigrate.model import Site
 from wpmigrate.writers.markdown.paths import inside
 from wpmigrate.writers.markdown.profiles import Profile
 
-#: The package folder holding one folder of layout files per profile.
+#: The package folder holding one folder of layout files per profile, and the files they share.
 LAYOUTS = "layouts"
+SHARED = "_shared"
 
 
 def layout_files(profile: Profile) -> Iterator[tuple[str, str]]:
@@ -51,10 +52,13 @@ def site_json(site: Site) -> str:
 
 
 def starter_files(profile: Profile, site: Site) -> Iterator[tuple[str, str]]:
-    """Every file ``--with-layouts`` writes for ``profile``: its layouts, then ``site.json``."""
+    """Every file ``--with-layouts`` writes for ``profile``: its layouts, the style sheet every
+    profile shares (in its static folder, served at ``/site.css``), then ``site.json``."""
     files = list(layout_files(profile))
     if files:
         yield from files
+        css = (resources.files(__package__) / LAYOUTS / SHARED / "site.css").read_text(encoding="utf-8")
+        yield "/".join(p for p in (profile.static_dir, "site.css") if p), css
         yield f"{profile.data_dir}/site.json", site_json(site)
 
 
