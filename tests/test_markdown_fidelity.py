@@ -169,3 +169,11 @@ def test_relative_image_sources_point_at_the_old_site():
     markdown = _md(source, base_url="https://old.example/2020/01/post/")
     assert "![t](https://old.example/2020/01/wp-includes/img/trans.gif)" in markdown
     assert "![d](data:image/png;base64,AA)" in markdown
+
+
+def test_footnotes_stay_links_and_a_list_where_the_generator_has_no_footnote_syntax():
+    source = ('<p>Claim<sup class="fn"><a href="#a1" id="a1-link">1</a></sup>.</p>'
+              '<ol class="wp-block-footnotes"><li id="a1">Source here. <a href="#a1-link">↩︎</a></li></ol>')
+    page = COMMONMARK.render(_md(source, footnotes=False))  # markdown-it, as Eleventy reads it
+    root = lxml_html.fragment_fromstring(page, create_parent="div")
+    assert root.xpath("string(//p[1])") == "Claim1." and "Source here." in root.xpath("string(//ol/li)")

@@ -89,6 +89,8 @@ class HtmlOptions:
     #: The post's old URL: relative image and media sources are resolved against it (they
     #: pointed into the old site, and a generator reads them as its own files: Astro fails).
     base_url: str | None = None
+    #: Block-editor footnotes as Markdown footnotes (``[^1]``); False: as links and a list.
+    footnotes: bool = True
 
 
 @dataclass
@@ -227,7 +229,8 @@ _VISITOR_CLASSES: dict[frozenset[str], type] = {}
 
 def _visitor_for(source: str, options: HtmlOptions) -> "_Visitor | None":
     """A visitor with only the callbacks ``source`` needs, or None (the converter's full speed)."""
-    features = frozenset(name for needle, name in _FEATURES if needle in source)
+    features = frozenset(name for needle, name in _FEATURES
+                         if needle in source and (options.footnotes or name != "footnotes"))
     if not features:
         return None
     cls = _VISITOR_CLASSES.get(features)

@@ -43,6 +43,9 @@ class Profile:
     #: The front-matter key and value that turn the generator's Liquid pass off for one post
     #: (Jekyll, Eleventy): set where the text holds ``{{`` or ``{%``, which Liquid would run.
     liquid_off: tuple[str, Any] | None = None
+    #: Whether the generator's Markdown reads footnotes (``[^1]``); else they stay links and a list
+    #: (Eleventy's markdown-it has no footnotes: the notes' text vanished as link definitions).
+    footnotes: bool = True
 
 
 PROFILES: dict[str, Profile] = {
@@ -58,7 +61,7 @@ PROFILES: dict[str, Profile] = {
                 liquid_off=("render_with_liquid", False)),
         Profile("eleventy", "posts", "pages", "{type}", None, False, "_data", "", "/posts/{slug}/", "/{slug}/",
                 "/{type}/{slug}/", lastmod_key="updated", summary_key="description", summary_fallback=True,
-                url_key="permalink", liquid_off=("templateEngineOverride", "md")),
+                url_key="permalink", liquid_off=("templateEngineOverride", "md"), footnotes=False),
         Profile("astro", "src/content/blog", "src/content/pages", "src/content/{type}", None, False, "src/data",
                 "public", "/blog/{slug}/", "/{slug}/", "/{type}/{slug}/", date_key="pubDate",
                 lastmod_key="updatedDate", summary_key="description", summary_fallback=True,
