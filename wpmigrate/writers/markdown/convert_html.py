@@ -117,12 +117,13 @@ def to_markdown(source: str, options: HtmlOptions) -> Converted:
         source = _rewrite_media(source, options.media_map)
     source = _structure(source)
     protected = protect(source, hugo=options.shortcodes == "hugo")
+    marked = protected.html if protected is not None else source
     try:
-        content = _convert(protected or source, options)
+        content = _convert(marked, options)
     except UnicodeEncodeError:  # a lone surrogate (from a numeric entity): U+FFFD instead
-        content = _convert(without_surrogates(protected or source), options)
+        content = _convert(without_surrogates(marked), options)
     if protected is not None:
-        content = restore(content)
+        content = restore(content, protected.urls)
     if "wpm-" in content:
         content = _RENAMED.sub(r"<\1", content)
     return Converted(content.strip() + "\n", media)

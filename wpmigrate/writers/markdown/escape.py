@@ -3,8 +3,8 @@
 html-to-markdown escapes ``*``, ``_`` and block starts, but writes other text as it is:
 ``&lt;canvas&gt;`` becomes a ``<canvas>`` tag the browser hides, ``&amp;copy;`` an entity,
 a backtick a code span, ``[a](b)`` a link, ``~~a~~`` a strike-through, a ``-`` after a line
-break a list; a bare URL gets ``\\_`` that ends its autolink; ``{{<`` in a post breaks the
-Hugo build. So before conversion each such character in the text (never in tags, ``<pre>``
+break a list; a bare URL gets ``\\_`` that ends its autolink (it is written ``<URL>``
+instead, whose text no Markdown reads as syntax); ``{{<`` in a post breaks the Hugo build. So before conversion each such character in the text (never in tags, ``<pre>``
 or ``<code>``) is swapped for a private marker the converter copies as it is, and after
 conversion each marker becomes its escaped form. Code holding ``{{<`` or ``{{%`` is written
 as HTML for Hugo (which runs shortcodes inside code blocks too), where an entity hides it.
@@ -17,22 +17,27 @@ from __future__ import annotations
 
 import html
 import re
+from typing import NamedTuple
 
 # Markers: code points of plane 16's private use area, which no text of ours holds (checked).
-_LT, _AMP, _TICK, _BRACKET, _TILDE, _BACKSLASH, _UNDERSCORE, _PERCENT, _HUGO_CODE, _LITERAL_BACKSLASH = (
-    chr(0x10FFF0 + i) for i in range(10)
+_LT, _AMP, _TICK, _BRACKET, _TILDE, _BACKSLASH, _PERCENT, _HUGO_CODE, _LITERAL_BACKSLASH = (
+    chr(0x10FFF0 + i) for i in range(9)
 )
-_MARKERS = re.compile("[\U0010fff0-\U0010fff9]")
+_MARKERS = re.compile("[\U0010fff0-\U0010fffb]")
+#: A bare URL is replaced by its number in a table, between these, and written as ``<URL>``.
+_URL_OPEN, _URL_CLOSE = chr(0x10FFFA), chr(0x10FFFB)
+_URL_REF = re.compile(f"{_URL_OPEN}([0-9]+){_URL_CLOSE}")
 _RESTORE = {_LT: "&lt;", _AMP: "&amp;", _TICK: "\\`", _BRACKET: "\\[", _TILDE: "\\~", _BACKSLASH: "\\",
-            _UNDERSCORE: "_", _PERCENT: "&#37;", _HUGO_CODE: "", _LITERAL_BACKSLASH: "\\\\"}
+            _PERCENT: "&#37;", _HUGO_CODE: "", _LITERAL_BACKSLASH: "\\\\"}
 
 _TAGS = re.compile(r"(<[^>]*>)")
 #: Where text is written as it is: code, and the elements kept as HTML (``convert_html.KEPT_AS_HTML``).
 _CODE_TAG = re.compile(r"<(/?)(?:pre|code|dl|details|wpm-ol|sub|wpm-sup|mark|u|abbr|ins)\b", re.I)
 #: What may need a marker in a text run: a quick test before the substitutions.
 _SPECIAL = re.compile(r"&lt;|&amp;|[`\[~{\\]|://|\A[ \t\n]*(?:[-+#>=|:]|\d+[.)])")
-#: A backslash Markdown would take for an escape: before ASCII punctuation (in HTML text).
-_ESCAPING_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~]|&(?:amp|lt|gt|quot|#\d+|#x[0-9a-f]+);)", re.I)
+#: A backslash Markdown would take for an escape: before ASCII punctuation (in HTML text), or
+#: before a bare URL (written ``<URL>``).
+_ESCAPING_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~\U0010fffa]|&(?:amp|lt|gt|quot|#\d+|#x[0-9a-f]+);)", re.I)
 _TAG_LIKE_LT = re.compile(r"&lt;(?=[A-Za-z/!?])")
 _ENTITY_LIKE_AMP = re.compile(r"&amp;(?=#?[A-Za-z0-9]+;)")
 #: A ``[`` that may start a link or footnote: all but a plain ``[sic]`` pair inside the run
@@ -40,41 +45,57 @@ _ENTITY_LIKE_AMP = re.compile(r"&amp;(?=#?[A-Za-z0-9]+;)")
 #: tag between may vanish in Markdown), and never ``[^``.
 _LINK_BRACKET = re.compile(r"\[(?=\^)|\[(?![^\[\]]*\](?![(\[:]|\Z))")
 _STRIKE = re.compile(r"~(?=[^~]*~)|(?<=~)~")
-_BARE_URL = re.compile(r"https?://[^\s<>\"]+")
-_INNER_UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])")
-#: A line break then a character that would start a list, heading, quote, setext underline
+#: A bare URL in HTML text, where & < > " are entities: ``&amp;`` and ``&#39;`` belong to it.
+_BARE_URL = re.compile(r"https?://(?:[^\s<>\"&]|&amp;|&#0*39;)+")
+#: What GFM leaves out of a URL at its end: punctuation (and an unbalanced ")", see _url_end).
+_URL_TAIL = re.compile(r"[.,:;!?*_~'&]+\Z")
+#: A line's start then a character that would start a list, heading, quote, setext underline
 #: or table delimiter row (``*`` is escaped by the converter already).
-_AFTER_BREAK = re.compile(r"\A([ \t\n]*)(?:(?=[-+#>=|:])|(\d+)(?=[.)](?:[ \t]|\Z)))")
+_LINE_START = re.compile(
+    r"\A([ \t\n]*)(?:(?=[-+#](?:\s|\Z)|>|[-=|:][-=|: \t]*\Z)|([0-9]{1,9})(?=[.)](?:\s|\Z)))")
+#: Tags after which text starts a line: a line break, and the edges of block elements.
+_LINK_TAG = re.compile(r"<(/?)a\b", re.I)
+_LINE_TAG = re.compile(r"</?(?:br|p|div|li|ul|ol|h[1-6]|blockquote|dl|dd|dt|table|thead|tbody|tr|td|th|"
+                       r"figure|figcaption|section|article|header|footer|aside|nav|details|summary|hr)\b", re.I)
 _HUGO_SHORTCODE = re.compile(r"\{\{(?=&lt;|%)")
 _FENCED = re.compile(r"^(`{3,})([^\n`]*)\n(.*?)\n\1[ \t]*$", re.S | re.M)
 _SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 
 
-def protect(source: str, hugo: bool) -> str | None:
+class Protected(NamedTuple):
+    """HTML with markers, and the bare URLs its URL markers number."""
+
+    html: str
+    urls: list[str]
+
+
+def protect(source: str, hugo: bool) -> Protected | None:
     """``source`` (clean HTML) with markers for what Markdown would misread; None when
     nothing needs one (or the text holds a marker already, then it is left as it is)."""
     if _MARKERS.search(source):
         return None
+    urls: list[str] = []
     parts = _TAGS.split(source)
-    in_code = 0
+    in_code = in_link = 0
     changed = False
     for i in range(0, len(parts), 2):
         if i:
             tag = _CODE_TAG.match(parts[i - 1])
             if tag:
                 in_code = max(0, in_code + (-1 if tag.group(1) else 1))
+            link = _LINK_TAG.match(parts[i - 1])
+            if link:
+                in_link = max(0, in_link + (-1 if link.group(1) else 1))
         text = parts[i]
         if not text:
             continue
-        new = _in_code(text, hugo) if in_code else _in_text(text, hugo, i and _is_break(parts[i - 1]))
+        line_start = i == 0 or bool(_LINE_TAG.match(parts[i - 1]))
+        # a link's text holds no link: a URL there stays text
+        new = _in_code(text, hugo) if in_code else _in_text(text, hugo, line_start, urls if not in_link else None)
         if new is not text:
             parts[i] = new
             changed = True
-    return "".join(parts) if changed else None
-
-
-def _is_break(tag: str) -> bool:
-    return tag[:3].lower() == "<br"
+    return Protected("".join(parts), urls) if changed else None
 
 
 def _in_code(text: str, hugo: bool) -> str:
@@ -83,11 +104,16 @@ def _in_code(text: str, hugo: bool) -> str:
     return text
 
 
-def _in_text(text: str, hugo: bool, after_break: bool) -> str:
+def _in_text(text: str, hugo: bool, line_start: bool, urls: list[str] | None) -> str:
+    """A text run with markers; its bare URLs numbered into ``urls`` (None: inside a link)."""
     if not _SPECIAL.search(text):
         return text
+    if "://" in text and urls is not None:  # first: what a URL holds is not escaped
+        text = _BARE_URL.sub(lambda m: _url_marker(m.group(), urls), text)
     if "\\" in text:
         text = _ESCAPING_BACKSLASH.sub(_LITERAL_BACKSLASH, text)
+    if urls:  # after the backslashes: "![" before a URL written [URL](...) would make it an image
+        text = text.replace("!" + _URL_OPEN, _BACKSLASH + "!" + _URL_OPEN)
     if "&" in text:
         text = _TAG_LIKE_LT.sub(_LT, _ENTITY_LIKE_AMP.sub(_AMP, text))
     if "`" in text:
@@ -96,18 +122,41 @@ def _in_text(text: str, hugo: bool, after_break: bool) -> str:
         text = _LINK_BRACKET.sub(_BRACKET, text)
     if "~" in text:
         text = _STRIKE.sub(_TILDE, text)
-    if "://" in text:
-        text = _BARE_URL.sub(lambda m: _INNER_UNDERSCORE.sub(_UNDERSCORE, m.group()), text)
     if hugo and "{{" in text:
         text = text.replace("{{&lt;", "{{" + _LT).replace("{{%", "{{" + _PERCENT)
-    if after_break:
+    if line_start:
         # "\\-" for a bullet, heading or quote; "2\\." for a number (a backslash before a digit is no escape)
-        text = _AFTER_BREAK.sub(lambda m: m.group(1) + (m.group(2) or "") + _BACKSLASH, text)
+        text = _LINE_START.sub(lambda m: m.group(1) + (m.group(2) or "") + _BACKSLASH, text)
     return text
 
 
-def restore(markdown: str) -> str:
-    """The converter's Markdown with each marker as its escaped form."""
+def _url_marker(found: str, urls: list[str]) -> str:
+    """A bare URL (HTML text) as a numbered marker, then what GFM would leave out of it."""
+    url = html.unescape(found)
+    tail = _URL_TAIL.search(url)
+    url, rest = (url[: tail.start()], url[tail.start():]) if tail else (url, "")
+    while url.endswith(")") and url.count(")") > url.count("("):
+        url, rest = url[:-1], ")" + rest
+    urls.append(url)
+    return f"{_URL_OPEN}{len(urls) - 1}{_URL_CLOSE}{html.escape(rest, quote=False)}"
+
+
+_LINK_TEXT_SYNTAX = re.compile(r"([\\`*_\[\]<>&~])")
+
+
+def _autolink(url: str) -> str:
+    """``<URL>``; ``[URL](<URL>)`` when it holds a ``%``, which some renderers decode for display."""
+    if "%" not in url:
+        return f"<{url}>"
+    text = _LINK_TEXT_SYNTAX.sub(r"\\\1", url)
+    destination = url.replace("\\", "\\\\")  # backslash escapes work there, unlike in <URL>
+    return f"[{text}](<{destination}>)"
+
+
+def restore(markdown: str, urls: list[str] = ()) -> str:
+    """The converter's Markdown with each marker as its escaped form, each bare URL an autolink."""
+    if urls:
+        markdown = _URL_REF.sub(lambda m: _autolink(urls[int(m.group(1))]), markdown)
     if _HUGO_CODE in markdown:
         markdown = _FENCED.sub(_fenced_as_html, markdown)
         markdown = _SPAN.sub(_span_as_html, markdown)
