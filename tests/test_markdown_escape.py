@@ -87,6 +87,14 @@ def test_url_in_a_links_text_stays_that_links_text():
                                                                 ("/y", "see http://z.org")]
 
 
+def test_inline_code_shows_its_whitespace_as_a_browser_does():
+    source = "<p><code>&lt;figure&gt;<br>\n    &lt;!-- here --&gt;<br>\n&lt;/figure&gt;</code> and <code> a  b </code></p>"
+    for hard_break in ("backslash", "spaces"):
+        markdown = to_markdown(source, HtmlOptions(hard_break=hard_break)).markdown
+        assert "`<!-- here -->`" in markdown and "`a b`" in markdown, markdown
+        assert _visible(COMMONMARK.render(markdown)) == _visible(source)
+
+
 def test_code_keeps_its_characters_literally():
     source = '<pre><code class="language-html">&lt;b&gt;`x`&amp;amp; [a](b) ~~s~~</code></pre><p><code>&lt;i&gt;</code></p>'
     rendered = _round_trip(source)
@@ -118,10 +126,10 @@ _LINES = st.lists(st.lists(_PIECES, min_size=1, max_size=12).map("".join), min_s
 
 
 @settings(max_examples=int(__import__("os").environ.get("ESC_EXAMPLES", "300")), deadline=None)
-@given(_LINES, st.sampled_from(["", "hugo"]))
-def test_any_text_reads_back_as_itself(lines, profile):
+@given(_LINES, st.sampled_from(["", "hugo"]), st.sampled_from(["backslash", "spaces"]))
+def test_any_text_reads_back_as_itself(lines, profile, hard_break):
     source = sanitize("<p>" + "<br />".join(_escape(line) for line in lines) + "</p>")
-    rendered = _round_trip(source, profile)
+    rendered = COMMONMARK.render(to_markdown(source, HtmlOptions(shortcodes=profile, hard_break=hard_break)).markdown)
     assert _words(rendered) == _words(source), rendered
 
 

@@ -177,3 +177,10 @@ def test_footnotes_stay_links_and_a_list_where_the_generator_has_no_footnote_syn
     page = COMMONMARK.render(_md(source, footnotes=False))  # markdown-it, as Eleventy reads it
     root = lxml_html.fragment_fromstring(page, create_parent="div")
     assert root.xpath("string(//p[1])") == "Claim1." and "Source here." in root.xpath("string(//ol/li)")
+
+
+def test_a_caption_over_several_lines_stays_one_emphasis():
+    source = ('<ul><li><figure><img src="https://e.org/a.jpg" alt="A"><figcaption>Lorem ipsum,\n\n'
+              'dolor sit.</figcaption></figure></li></ul>')
+    root = lxml_html.fragment_fromstring(COMMONMARK.render(_md(source)), create_parent="div")
+    assert root.xpath("string(//em)") == "Lorem ipsum, dolor sit."

@@ -45,21 +45,29 @@ from wpmigrate.writers.markdown.frontmatter import without_surrogates
 #: renamed on the way, see :func:`_structure`), and the inline ones the converter would otherwise flatten (H<sub>2</sub>O read "H2O") or
 #: write in a syntax CommonMark lacks (``==mark==``) or with added text ("NASA (title)").
 KEPT_AS_HTML = ("dl", "details", "wpm-ol", "sub", "wpm-sup", "mark", "u", "abbr", "ins")
-#: Built once: converting the options on every call costs as much as a short post.
-_OPTIONS = _to_rust_conversion_options(
-    h2m.ConversionOptions(
-        heading_style="atx",
-        code_block_style="backticks",
-        bullets="-",
-        strong_em_symbol="*",
-        escape_asterisks=True,
-        escape_underscores=True,
-        extract_metadata=False,
-        newline_style="backslash",
-        # No Markdown for these: kept as HTML, which every generator's Markdown passes through.
-        preserve_tags=list(KEPT_AS_HTML),
+
+
+def _options(newline_style: str):
+    return _to_rust_conversion_options(
+        h2m.ConversionOptions(
+            heading_style="atx",
+            code_block_style="backticks",
+            bullets="-",
+            strong_em_symbol="*",
+            escape_asterisks=True,
+            escape_underscores=True,
+            extract_metadata=False,
+            newline_style=newline_style,
+            # No Markdown for these: kept as HTML, which every generator's Markdown passes through.
+            preserve_tags=list(KEPT_AS_HTML),
+        )
     )
-)
+
+
+#: Built once per hard-break style: converting the options on every call costs as much as a
+#: short post. A line break is ``\`` at the line's end (CommonMark), or two spaces (kramdown,
+#: Jekyll's Markdown, reads ``\`` as a backslash).
+_OPTIONS = {style: _options(style) for style in ("backslash", "spaces")}
 _CONTINUE = {"type": "continue"}
 _UPLOADS = "/wp-content/uploads/"
 _MEDIA_SUFFIX = re.compile(
@@ -91,6 +99,8 @@ class HtmlOptions:
     base_url: str | None = None
     #: Block-editor footnotes as Markdown footnotes (``[^1]``); False: as links and a list.
     footnotes: bool = True
+    #: How a line break is written: ``backslash`` or ``spaces`` (see ``_OPTIONS``).
+    hard_break: str = "backslash"
 
 
 @dataclass
@@ -165,7 +175,7 @@ def _convert(source: str, options: HtmlOptions) -> str:
     """The converter's Markdown; :class:`CallbackError` if one of our callbacks raised."""
     visitor = _visitor_for(source, options)
     try:
-        result = _rust.convert(html=source, options=_OPTIONS, visitor=visitor)
+        result = _rust.convert(html=source, options=_OPTIONS[options.hard_break], visitor=visitor)
     except h2m.ConversionError:
         if visitor is None or visitor.failure is None:
             raise
@@ -306,7 +316,7 @@ class _Visitor(_VisitorBase):
         return _CONTINUE
 
     def visit_figcaption(self, ctx, text: str):
-        self.caption = text.strip()
+        self.caption = " ".join(text.split())  # one line: it is written inside _..._ or a parameter
         return {"type": "custom", "output": ""}
 
     def visit_figure_end(self, ctx, output: str):

@@ -52,9 +52,14 @@ _URL_TAIL = re.compile(r"[.,:;!?*_~'&]+\Z")
 #: A line's start then a character that would start a list, heading, quote, setext underline
 #: or table delimiter row (``*`` is escaped by the converter already).
 _LINE_START = re.compile(
-    r"\A([ \t\n]*)(?:(?=[-+#](?:\s|\Z)|>|[-=|:][-=|: \t]*\Z)|([0-9]{1,9})(?=[.)](?:\s|\Z)))")
+    r"\A([ \t\n]*)(?:(?=[-+](?:\s|\Z)|#{1,6}(?:\s|\Z)|>|[-=|:][-=|: \t]*\Z)|([0-9]{1,9})(?=[.)](?:\s|\Z)))")
 #: Tags after which text starts a line: a line break, and the edges of block elements.
 _LINK_TAG = re.compile(r"<(/?)a\b", re.I)
+_PRE_TAG = re.compile(r"<(/?)pre\b", re.I)
+_WHITESPACE = re.compile(r"\s+")
+_INLINE_CODE_EDGE = re.compile(r"\s\s|\A\s|\s\Z|\n")
+_EDGE_BEFORE = re.compile(r"<(?:code\b|br\b)", re.I)
+_EDGE_AFTER = re.compile(r"</code\b|<br\b", re.I)
 _LINE_TAG = re.compile(r"</?(?:br|p|div|li|ul|ol|h[1-6]|blockquote|dl|dd|dt|table|thead|tbody|tr|td|th|"
                        r"figure|figcaption|section|article|header|footer|aside|nav|details|summary|hr)\b", re.I)
 _HUGO_SHORTCODE = re.compile(r"\{\{(?=&lt;|%)")
@@ -76,26 +81,46 @@ def protect(source: str, hugo: bool) -> Protected | None:
         return None
     urls: list[str] = []
     parts = _TAGS.split(source)
-    in_code = in_link = 0
+    depth = {"raw": 0, "link": 0, "pre": 0}
     changed = False
     for i in range(0, len(parts), 2):
         if i:
-            tag = _CODE_TAG.match(parts[i - 1])
-            if tag:
-                in_code = max(0, in_code + (-1 if tag.group(1) else 1))
-            link = _LINK_TAG.match(parts[i - 1])
-            if link:
-                in_link = max(0, in_link + (-1 if link.group(1) else 1))
+            _count(parts[i - 1], depth)
         text = parts[i]
         if not text:
             continue
-        line_start = i == 0 or bool(_LINE_TAG.match(parts[i - 1]))
-        # a link's text holds no link: a URL there stays text
-        new = _in_code(text, hugo) if in_code else _in_text(text, hugo, line_start, urls if not in_link else None)
+        if depth["raw"]:
+            new = _in_code(text, hugo)
+            if not depth["pre"] and _INLINE_CODE_EDGE.search(text):
+                new = _collapsed(new, parts[i - 1] if i else "", parts[i + 1] if i + 1 < len(parts) else "")
+        else:
+            line_start = i == 0 or bool(_LINE_TAG.match(parts[i - 1]))
+            # a link's text holds no link: a URL there stays text
+            new = _in_text(text, hugo, line_start, urls if not depth["link"] else None)
         if new is not text:
             parts[i] = new
             changed = True
     return Protected("".join(parts), urls) if changed else None
+
+
+def _count(tag: str, depth: dict[str, int]) -> None:
+    """Update the depths of raw regions (code, kept HTML), links and ``<pre>`` for a tag."""
+    for name, pattern in (("raw", _CODE_TAG), ("link", _LINK_TAG), ("pre", _PRE_TAG)):
+        found = pattern.match(tag)
+        if found:
+            depth[name] = max(0, depth[name] + (-1 if found.group(1) else 1))
+
+
+def _collapsed(text: str, before: str, after: str) -> str:
+    """Text of inline code or kept HTML (not in ``<pre>``) with whitespace as a browser shows
+    it: runs collapsed, none at the edges of code or a line break. kramdown (Jekyll) reads no
+    code span that starts with spaces, and a blank line would end a kept HTML block early."""
+    text = _WHITESPACE.sub(" ", text)
+    if _EDGE_BEFORE.match(before):
+        text = text.lstrip(" ")
+    if _EDGE_AFTER.match(after):
+        text = text.rstrip(" ")
+    return text
 
 
 def _in_code(text: str, hugo: bool) -> str:

@@ -46,6 +46,9 @@ class Profile:
     #: Whether the generator's Markdown reads footnotes (``[^1]``); else they stay links and a list
     #: (Eleventy's markdown-it has no footnotes: the notes' text vanished as link definitions).
     footnotes: bool = True
+    #: How the generator's Markdown reads a line break: ``\`` at the line's end, or two spaces
+    #: (kramdown shows the backslash).
+    hard_break: str = "backslash"
 
 
 PROFILES: dict[str, Profile] = {
@@ -58,7 +61,7 @@ PROFILES: dict[str, Profile] = {
         Profile("jekyll", "_posts", "", "_{type}", "_drafts", True, "_data", "", "/{y}/{m}/{d}/{slug}/",
                 "/{slug}/", "/{type}/{slug}/", lastmod_key="last_modified_at", summary_key="excerpt",
                 image_key="image", aliases_key="redirect_from", url_key="permalink",
-                liquid_off=("render_with_liquid", False)),
+                liquid_off=("render_with_liquid", False), hard_break="spaces"),
         Profile("eleventy", "posts", "pages", "{type}", None, False, "_data", "", "/posts/{slug}/", "/{slug}/",
                 "/{type}/{slug}/", lastmod_key="updated", summary_key="description", summary_fallback=True,
                 url_key="permalink", liquid_off=("templateEngineOverride", "md"), footnotes=False),

@@ -183,7 +183,7 @@ def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     kind = post.type if post.type in ("post", "page") else "other"
     html = post.content.html if post.content.html is not None else post.content.raw
     options = HtmlOptions(settings.profile.shortcodes, settings.media, base_url=post.link or None,
-                          footnotes=settings.profile.footnotes)
+                          footnotes=settings.profile.footnotes, hard_break=settings.profile.hard_break)
     source = post.content.markdown  # a post written in Markdown: published as written
     converted = markdown_source_body(source, options, MORE) if source is not None else to_markdown(html, options)
     stem = safe_stem(post.slug, post.title, f"{post.type}-{post.id}")
