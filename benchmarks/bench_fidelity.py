@@ -50,7 +50,7 @@ def measure(generator: str, name: str, work: Path) -> dict:
     try:
         convert([str(CORPUS / name)], ConvertOptions(to="json", output=str(exported), recover=True))
     except InputError as exc:
-        return {"posts": 0, "error": f"not an export ({type(exc).__name__})"}
+        return {"posts": 0, "skipped": f"not a WordPress export ({type(exc).__name__})"}
     posts = published_posts(json.loads(exported.read_text(encoding="utf-8")))
     try:
         sitebuild.write_site([CORPUS / name], generator, folder / "site")
@@ -78,7 +78,9 @@ def table(results: dict[str, dict[str, dict]]) -> list[str]:
     lines = ["| generator | corpus file | posts | at 100% | ≥ 99% | min | build s |", "|---|---|---:|---:|---:|---:|---:|"]
     for generator, files in results.items():
         for name, r in files.items():
-            if "error" in r:
+            if "skipped" in r:
+                lines.append(f"| {generator} | {name} | – | skipped: {r['skipped']} | | | |")
+            elif "error" in r:
                 lines.append(f"| {generator} | {name} | {r['posts']} | build failed: {r['error'][:80]} | | | |")
             else:
                 lines.append(f"| {generator} | {name} | {r['posts']} | {r['full']} | {r['ok']} | "
