@@ -71,12 +71,17 @@ _CODE_SHORTCODE = re.compile(
 def format_from_meta(meta: Iterable[Meta]) -> str | None:
     """The format a plugin's post meta declares, or None where no meta says."""
     for item in meta:
+        if item.key not in _FORMAT_KEYS:  # before the value: some values are large
+            continue
         value = str(item.value).strip().lower()
         if item.key == "_wp_textile" and value in _TRUE:
             return TEXTILE
         if item.key == "_tc_post_format" and value:
             return _TEXT_CONTROL.get(value, HTML)
     return None
+
+
+_FORMAT_KEYS = frozenset(("_wp_textile", "_tc_post_format"))
 
 
 def _without_code_shortcodes(text: str) -> str:
@@ -87,8 +92,10 @@ def looks_like_textile(text: str) -> bool:
     """Textile source, with no HTML block markup: a block signature (``h2.``, ``bq.``, ``fn1.``...)
     and one more Textile trait, or two ``"text":url`` links and no ``<a>``."""
     text = _without_code_shortcodes(text)
-    if _HTML_BLOCK.search(text):
-        return False
+    return not _HTML_BLOCK.search(text) and _textile_traits(text)
+
+
+def _textile_traits(text: str) -> bool:
     links = len(_TEXTILE_LINK.findall(text))
     if not _TEXTILE_BLOCK.search(text):
         return links >= 2 and not _HTML_LINK.search(text)
@@ -98,8 +105,10 @@ def looks_like_textile(text: str) -> bool:
 def looks_like_markdown(text: str) -> bool:
     """Markdown source: two kinds of Markdown syntax, one of them a heading, fence or link."""
     text = _without_code_shortcodes(text)
-    if _HTML_BLOCK.search(text):
-        return False
+    return not _HTML_BLOCK.search(text) and _markdown_traits(text)
+
+
+def _markdown_traits(text: str) -> bool:
     strong = [bool(p.search(text)) for p in (_MD_HEADING, _MD_FENCE, _MD_LINK)]
     weak = [bool(p.search(text)) for p in (_MD_STRONG, _MD_LIST)]
     return any(strong) and sum(strong) + sum(weak) >= 2
@@ -111,9 +120,12 @@ def detect_format(content: str, meta: Iterable[Meta] = ()) -> tuple[str, str]:
     declared = format_from_meta(meta)
     if declared is not None:
         return declared, "meta"
-    if looks_like_textile(content):
+    text = _without_code_shortcodes(content)
+    if _HTML_BLOCK.search(text):  # most posts: HTML, decided by one search
+        return HTML, "default"
+    if _textile_traits(text):
         return TEXTILE, "content"
-    if looks_like_markdown(content):
+    if _markdown_traits(text):
         return MARKDOWN, "content"
     return HTML, "default"
 

@@ -27,14 +27,15 @@ from wpmigrate.readers.runs import ItemRun, split_runs
 from wpmigrate.readers.sources import Source
 
 _VALUE = rb"\s*(?:<!\[CDATA\[)?([^<\]]{0,8192}?)(?:\]\]>)?\s*</"
-#: The fields read, each in its own pair of groups (name, value): an item's own, its excerpt
-#: (an attachment's caption) and its ``_wp_attachment_image_alt`` meta (the image's alt text).
+#: The fields read: an item's own, its excerpt (an attachment's caption) and the key of its
+#: ``_wp_attachment_image_alt`` meta (the image's alt text, read by ``_ALT_VALUE`` after it).
+#: One branch, so that each ``<`` of the content costs one attempt (a look-behind for
+#: ``excerpt:`` cost half the pass again: every ``content:encoded`` backtracked into it).
 _FIELD = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?(title|post_id|post_parent|attachment_url|creator)>" + _VALUE
-    + rb"|<excerpt:(encoded)>" + _VALUE
-    + rb"|<(?:[A-Za-z_][\w.-]*:)?meta_key>\s*(?:<!\[CDATA\[)?_wp_attachment_image_(alt)(?:\]\]>)?\s*"
-    rb"</(?:[A-Za-z_][\w.-]*:)?meta_key>\s*<(?:[A-Za-z_][\w.-]*:)?meta_value>" + _VALUE
+    rb"<(?:[A-Za-z_][\w.-]*:)?(title|post_id|post_parent|attachment_url|creator|excerpt:encoded"
+    rb"|meta_key(?=>\s*(?:<!\[CDATA\[)?_wp_attachment_image_alt\b))>" + _VALUE
 )
+_ALT_VALUE = re.compile(rb"(?:[A-Za-z_][\w.-]*:)?meta_key>\s*<(?:[A-Za-z_][\w.-]*:)?meta_value>" + _VALUE)
 
 
 @dataclass
@@ -111,11 +112,12 @@ def scan_run(run: ItemRun) -> PrescanIndex:
     post_id: int | None = None
     parent: int | None = None
     title = item_title = excerpt = item_excerpt = ""
-    for match in _FIELD.finditer(run.body()):
-        name, value = _name_value(match)
+    body = run.body()
+    for match in _FIELD.finditer(body):
+        name, value = match.group(1), match.group(2).strip()
         if name == b"title":
             title, excerpt, post_id, parent = _text(value), "", None, None
-        elif name == b"encoded":
+        elif name == b"excerpt:encoded":
             excerpt = _text(value)
         elif name == b"post_id":
             # title and excerpt belong to this item only; ones that did not match stay unknown
@@ -124,19 +126,13 @@ def scan_run(run: ItemRun) -> PrescanIndex:
             parent = _int(value)
         elif name == b"attachment_url" and post_id is not None and value:
             index.attachments[post_id] = Attachment(_text(value), parent or None, item_title, item_excerpt)
-        elif name == b"alt" and post_id in index.attachments and value:
-            index.attachments[post_id] = replace(index.attachments[post_id], alt=_text(value))
+        elif name == b"meta_key" and post_id in index.attachments:
+            alt = _ALT_VALUE.match(body, match.end())
+            if alt and alt.group(1).strip():
+                index.attachments[post_id] = replace(index.attachments[post_id], alt=_text(alt.group(1).strip()))
         elif name == b"creator" and value:
             index.creators.setdefault(_text(value))
     return index
-
-
-def _name_value(match: re.Match[bytes]) -> tuple[bytes, bytes]:
-    """The field a match found (group 1, 3 or 5) and its value, stripped."""
-    for group in (1, 3, 5):
-        if match.group(group) is not None:
-            return match.group(group), match.group(group + 1).strip()
-    raise AssertionError("a match names a field")
 
 
 def _int(value: bytes) -> int | None:

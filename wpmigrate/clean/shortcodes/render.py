@@ -10,6 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from wpmigrate.clean.shortcodes.grammar import ShortcodeMatch, _latex_spans, _Scanner
 from wpmigrate.clean.shortcodes.markup import _math, _media_kind
@@ -344,11 +345,17 @@ def render_shortcodes(html: str, ctx: ShortcodeContext | None = None) -> tuple[s
     return renderer.render(html), renderer.counts
 
 
+@lru_cache(maxsize=8)
+def _opener_of(tags: frozenset[str]) -> re.Pattern[str]:
+    """``[tag`` of one of ``tags``: a quick test before the scan (most posts hold none)."""
+    return re.compile(r"\[(?:" + "|".join(sorted(map(re.escape, tags), key=len, reverse=True)) + r")(?![\w-])")
+
+
 def render_first(text: str, tags: frozenset[str], ctx: ShortcodeContext | None = None) -> tuple[str, Counter[str]]:
     """Only ``tags`` rendered, in stored content, before ``wpautop``: what SyntaxHighlighter
     does (its shortcodes run at ``the_content`` priority 7), so that code keeps its lines
     free of ``<br />`` and ``<p>``. Everything else is left for :func:`render_shortcodes`."""
-    if "[" not in text:
+    if "[" not in text or not _opener_of(tags).search(text):
         return text, Counter()
     renderer = _Renderer(ctx or ShortcodeContext(), only=tags)
     return renderer.render(text), renderer.counts

@@ -31,8 +31,22 @@ _RESTORE = {_LT: "&lt;", _AMP: "&amp;", _TICK: "\\`", _BRACKET: "\\[", _TILDE: "
             _PERCENT: "&#37;", _HUGO_CODE: "", _LITERAL_BACKSLASH: "\\\\"}
 
 _TAGS = re.compile(r"(<[^>]*>)")
-#: Where text is written as it is: code, and the elements kept as HTML (``convert_html.KEPT_AS_HTML``).
-_CODE_TAG = re.compile(r"<(/?)(?:pre|code|dl|details|wpm-ol|sub|wpm-sup|mark|u|abbr|ins)\b", re.I)
+#: The tags whose regions matter, and the regions each opens or closes: ``raw`` where text is
+#: written as it is (code, and the elements kept as HTML: ``convert_html.KEPT_AS_HTML``),
+#: ``link`` (a link's text), ``pre``.
+_REGIONS = {"pre": ("raw", "pre"), "a": ("link",),
+            **{name: ("raw",) for name in ("code", "dl", "details", "wpm-ol", "sub", "wpm-sup", "mark", "u", "abbr",
+                                           "ins")}}
+_TRACKED = re.compile(r"<(/?)(" + "|".join(sorted(_REGIONS, key=len, reverse=True)) + r")\b", re.I)
+_MARKER_START = r"[ \t\n]*(?:[-+#>=|:]|[0-9]{1,9}[.)])"
+# Whether a document may need the pass at all (:func:`_needs_pass`), by searches each of which
+# the regex engine runs at C speed (a character set or a literal first): most posts need none.
+_SPECIAL_CHAR = re.compile(r"[`\[~{\\]")
+_SPECIAL_ENTITY = re.compile(r"&lt;[A-Za-z/!?]|&amp;#?[A-Za-z0-9]+;")
+_MARKER_AFTER_TAG = re.compile(rf">{_MARKER_START}")
+_STARTS = re.compile(_MARKER_START)
+_CODE_WHITESPACE = re.compile(r"(?<!<pre>)<code\b[^>]*>(?:\s|[^<]*?(?:\s\s|\n|\s<))")  # inline code
+_KEPT_BLOCK = re.compile(r"<(?:dl|details)\b")
 #: What may need a marker in a text run: a quick test before the substitutions.
 _SPECIAL = re.compile(r"&lt;|&amp;|[`\[~{\\]|://|\A[ \t\n]*(?:[-+#>=|:]|\d+[.)])")
 #: A backslash Markdown would take for an escape: before ASCII punctuation (in HTML text), or
@@ -54,8 +68,6 @@ _URL_TAIL = re.compile(r"[.,:;!?*_~'&]+\Z")
 _LINE_START = re.compile(
     r"\A([ \t\n]*)(?:(?=[-+](?:\s|\Z)|#{1,6}(?:\s|\Z)|>|[-=|:][-=|: \t]*\Z)|([0-9]{1,9})(?=[.)](?:\s|\Z)))")
 #: Tags after which text starts a line: a line break, and the edges of block elements.
-_LINK_TAG = re.compile(r"<(/?)a\b", re.I)
-_PRE_TAG = re.compile(r"<(/?)pre\b", re.I)
 _WHITESPACE = re.compile(r"\s+")
 _INLINE_CODE_EDGE = re.compile(r"\s\s|\A\s|\s\Z|\n")
 _EDGE_BEFORE = re.compile(r"<(?:code\b|br\b)", re.I)
@@ -77,7 +89,7 @@ class Protected(NamedTuple):
 def protect(source: str, hugo: bool) -> Protected | None:
     """``source`` (clean HTML) with markers for what Markdown would misread; None when
     nothing needs one (or the text holds a marker already, then it is left as it is)."""
-    if _MARKERS.search(source):
+    if not _needs_pass(source) or _MARKERS.search(source):
         return None
     urls: list[str] = []
     parts = _TAGS.split(source)
@@ -103,12 +115,35 @@ def protect(source: str, hugo: bool) -> Protected | None:
     return Protected("".join(parts), urls) if changed else None
 
 
+def _needs_pass(source: str) -> bool:
+    """Whether a document may need markers (over-inclusive: a character may be in a tag)."""
+    if _SPECIAL_CHAR.search(source) or ("&" in source and _SPECIAL_ENTITY.search(source)):
+        return True
+    if _MARKER_AFTER_TAG.search(source) or _STARTS.match(source) or _KEPT_BLOCK.search(source):
+        return True
+    if "<code" in source and _CODE_WHITESPACE.search(source):
+        return True
+    return _url_in_text(source)
+
+
+def _url_in_text(source: str) -> bool:
+    """Whether a URL stands in text, not as an attribute's value (which follows a quote)."""
+    at = source.find("://")
+    while at != -1:
+        start = at - 5 if source.startswith("https", at - 5) else at - 4
+        if start >= 0 and source.startswith("http", start) and source[start - 1 : start] not in ('"', "'", "="):
+            return True
+        at = source.find("://", at + 3)
+    return False
+
+
 def _count(tag: str, depth: dict[str, int]) -> None:
     """Update the depths of raw regions (code, kept HTML), links and ``<pre>`` for a tag."""
-    for name, pattern in (("raw", _CODE_TAG), ("link", _LINK_TAG), ("pre", _PRE_TAG)):
-        found = pattern.match(tag)
-        if found:
-            depth[name] = max(0, depth[name] + (-1 if found.group(1) else 1))
+    found = _TRACKED.match(tag)
+    if found:
+        step = -1 if found.group(1) else 1
+        for name in _REGIONS[found.group(2).lower()]:
+            depth[name] = max(0, depth[name] + step)
 
 
 def _collapsed(text: str, before: str, after: str) -> str:
