@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from tests.conftest import CORPUS
 from wpmigrate.cli import cli
-from wpmigrate.writers.markdown.report import Report, notes_of
+from wpmigrate.writers.markdown.report import Report, notes_of, old_site_links, site_hosts
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "fidelity" / "blog.xml"
 
@@ -37,6 +37,7 @@ def test_report_lists_each_post_with_what_it_lost(run):
     embeds = by_file["content/posts/embeds.md"]["notes"]
     assert embeds["embeds-linked"] == {"facebook": 1, "instagram": 1, "object": 1}
     assert embeds["embeds-from-cache"] == {"twitter": 1}
+    assert by_file["content/posts/figures.md"]["notes"] == {"old-site-links": {"links:old-site": 2}}
     assert "content/posts/structure.md" not in by_file, "a post carried over whole is not listed"
 
 
@@ -93,3 +94,12 @@ def test_quirks_export_reports_its_form_textile_and_tweet(tmp_path):
     assert totals["forms-removed"] == {"contact-form": 1}
     assert totals["text-format"]["textile"] == 1
     assert totals["embeds-linked"] == {"twitter": 1}
+    assert totals["old-site-links"] == {"links:old-site": 2}  # www. or not; not the .wordpress.com alias
+
+
+def test_site_hosts_and_old_site_links():
+    hosts = site_hosts("https://www.blog.example.test/", "http://wordpress.com", "")
+    assert hosts == {"blog.example.test"}
+    html = ('<a href="http://blog.example.test/a/">a</a> <a href="https://www.blog.example.test/?p=2">b</a> '
+            '<a href="https://blog.example.test/wp-content/uploads/x.pdf">pdf</a> <a href="https://other.test/">c</a>')
+    assert old_site_links(html, hosts) == 2

@@ -22,7 +22,7 @@ from wpmigrate.writers.markdown.media import MediaPaths, hostname
 from wpmigrate.writers.markdown.options import COMMENT_MODES, FRONT_MATTER_FORMATS
 from wpmigrate.writers.markdown.paths import safe_segment, safe_stem
 from wpmigrate.writers.markdown.profiles import Profile, get_profile
-from wpmigrate.writers.markdown.report import notes_of
+from wpmigrate.writers.markdown.report import notes_of, old_site_links, site_hosts
 from wpmigrate.writers.markdown.source import markdown_source_body
 
 #: Statuses written by default: what WordPress shows, and scheduled posts (generators hold
@@ -55,6 +55,8 @@ class Settings:
     authors: dict[str, str] = field(default_factory=dict)
     #: Set with ``--download-media``: links are rewritten to the local copies.
     media: MediaPaths | None = None
+    #: The old site's host names: links there are counted in the report.
+    site_hosts: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -119,6 +121,7 @@ def make_settings(export: Export, *, profile: str = "plain", front_matter: str |
         comments=comments,
         authors={a.login: a.display_name or a.login for a in export.authors},
         media=media,
+        site_hosts=site_hosts(export.site.base_blog_url, export.site.link),
     )
 
 
@@ -209,9 +212,18 @@ def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     rendered = RenderedPost(
         id=post.id, type=post.type, kind=kind, draft=post.status in DRAFT_STATUSES, stem=stem, day=day,
         front=front, body=body, front_text="", comments_json=comments_json, media=media,
-        old_paths=old_paths, notes=notes_of(post.content.diagnostics or {}),
+        old_paths=old_paths, notes=_notes(post, html, settings),
     )
     return finish(rendered, stem, settings)
+
+
+def _notes(post: Post, html: str, settings: Settings) -> dict[str, dict[str, int]]:
+    """What the report says of the post: its content diagnostics, and links to the old site."""
+    counts = dict(post.content.diagnostics or {})
+    links = old_site_links(html, settings.site_hosts)
+    if links:
+        counts["links:old-site"] = links
+    return notes_of(counts)
 
 
 #: Where the teaser ends: Hugo's summary divider, and what Jekyll and Eleventy are

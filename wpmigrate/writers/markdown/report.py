@@ -4,15 +4,19 @@ and the summary counts it.
 The cleaning pipeline counts what it did to each post (``Content.diagnostics``); the counts
 a reader would notice are grouped here: shortcodes left on the page as text, embeds shown
 as a link or as WordPress's cached copy instead of a player, posts written in Textile or
-Markdown, content flattened or left noisy.
+Markdown, links still leading to the old site, content flattened or left noisy.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
+
+from wpmigrate.writers.markdown.convert_html import is_media_url
+from wpmigrate.writers.markdown.media import hostname
 
 REPORT_FILE = "report.json"
 
@@ -29,9 +33,28 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("embed:cached:", "embeds-from-cache", "embeds shown from WordPress's cached copy"),
     ("embed:dropped:", "embeds-dropped", "embeds with nothing to show (no URL)"),
     ("format:", "text-format", "posts written in Textile or Markdown"),
+    ("links:old-site", "old-site-links", "links to the old site's pages, not rewritten"),
     ("html:too-deep", "flattened", "posts nested too deep, flattened to their text"),
     ("noise:skipped", "noise-kept", "posts whose widget noise could not be removed"),
 )
+
+
+_LINK = re.compile(r'<a\b[^>]*?\shref="(https?://[^"]+)"', re.I)
+
+
+def site_hosts(*urls: str) -> frozenset[str]:
+    """The old site's host names (``www.`` or not) from its URLs; ``wordpress.com`` itself is
+    no site (it is the network URL of every WordPress.com blog)."""
+    hosts = {hostname(u).removeprefix("www.") for u in urls}
+    return frozenset(h for h in hosts if h and h != "wordpress.com")
+
+
+def old_site_links(html: str, hosts: frozenset[str]) -> int:
+    """How many links of ``html`` lead to a page of the old site (media files are not pages)."""
+    if not hosts or "href=" not in html:
+        return 0
+    return sum(1 for m in _LINK.finditer(html)
+               if hostname(m.group(1)).removeprefix("www.") in hosts and not is_media_url(m.group(1)))
 
 
 def notes_of(diagnostics: Mapping[str, int]) -> dict[str, dict[str, int]]:
