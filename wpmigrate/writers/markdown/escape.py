@@ -61,17 +61,17 @@ _LINK_BRACKET = re.compile(r"\[(?=\^)|\[(?![^\[\]]*\](?![(\[:]|\Z))")
 _STRIKE = re.compile(r"~(?=[^~]*~)|(?<=~)~")
 #: A bare URL in HTML text, where & < > " are entities: ``&amp;`` and ``&#39;`` belong to it.
 _BARE_URL = re.compile(r"https?://(?:[^\s<>\"&]|&amp;|&#0*39;)+")
-#: What GFM leaves out of a URL at its end: punctuation (and an unbalanced ")", see _url_end).
+#: What GFM leaves out of a URL at its end: punctuation (and an unbalanced ")": _url_marker).
 _URL_TAIL = re.compile(r"[.,:;!?*_~'&]+\Z")
 #: A line's start then a character that would start a list, heading, quote, setext underline
 #: or table delimiter row (``*`` is escaped by the converter already).
 _LINE_START = re.compile(
     r"\A([ \t\n]*)(?:(?=[-+](?:\s|\Z)|#{1,6}(?:\s|\Z)|>|[-=|:][-=|: \t]*\Z)|([0-9]{1,9})(?=[.)](?:\s|\Z)))")
-#: Tags after which text starts a line: a line break, and the edges of block elements.
 _WHITESPACE = re.compile(r"\s+")
 _INLINE_CODE_EDGE = re.compile(r"\s\s|\A\s|\s\Z|\n")
 _EDGE_BEFORE = re.compile(r"<(?:code\b|br\b)", re.I)
 _EDGE_AFTER = re.compile(r"</code\b|<br\b", re.I)
+#: Tags after which text starts a line: a line break, and the edges of block elements.
 _LINE_TAG = re.compile(r"</?(?:br|p|div|li|ul|ol|h[1-6]|blockquote|dl|dd|dt|table|thead|tbody|tr|td|th|"
                        r"figure|figcaption|section|article|header|footer|aside|nav|details|summary|hr)\b", re.I)
 _HUGO_SHORTCODE = re.compile(r"\{\{(?=&lt;|%)")
