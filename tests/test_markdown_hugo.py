@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
 import yaml
 
 from tests import sitebuild

@@ -68,14 +68,15 @@ def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, count
     raw, code_counts = render_first(raw, CODE_TAGS, context)
     counts.update(code_counts)
     raw = replace_players(raw, counts)
-    raw = autoembed(raw, counts, context.oembed_cache) if text_format == HTML else raw
     if text_format != HTML:  # the plugin's renderer replaces wpautop; URLs alone in its <p>s embed
         html = autoembed(to_html(raw, text_format), counts, context.oembed_cache)
-    elif has_blocks(raw):
-        html, _, block_counts = strip_blocks(raw)
-        counts.update(block_counts)
     else:
-        html = wpautop(raw)
+        raw = autoembed(raw, counts, context.oembed_cache)
+        if has_blocks(raw):
+            html, _, block_counts = strip_blocks(raw)
+            counts.update(block_counts)
+        else:
+            html = wpautop(raw)
     html = shortcode_unautop(html, KNOWN_TAGS)
     html, shortcode_counts = render_shortcodes(html, context)
     counts.update(shortcode_counts)

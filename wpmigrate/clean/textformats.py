@@ -188,7 +188,8 @@ def to_html(text: str, text_format: str) -> str:
 # --------------------------------------------------------------------------- Markdown bodies
 
 _TAG_LIKE = re.compile(r"<(?!https?://|mailto:|!--more)[A-Za-z/!?]")
-_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$|`+[^`\n]+`+|^(?: {4}|\t)[^\n]*$", re.M | re.S)
+#: Code in Markdown source: fenced blocks, code spans, indented lines.
+MARKDOWN_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$|`+[^`\n]+`+|^(?: {4}|\t)[^\n]*$", re.M | re.S)
 
 
 def markdown_body(source: str) -> str | None:
@@ -197,7 +198,7 @@ def markdown_body(source: str) -> str | None:
     (site generators read those as their templates; the HTML route escapes them)."""
     if "{{" in source or "{%" in source:
         return None
-    prose = _CODE.sub(" ", source)
+    prose = MARKDOWN_CODE.sub(" ", source)
     if _TAG_LIKE.search(prose) or _SHORTCODE_TAG.search(prose) or "[" in prose and _CODE_SHORTCODE.search(prose):
         return None
     if autoembed(prose) != prose:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from wpmigrate.clean.shortcodes.embeds import _host_is
 from wpmigrate.clean.shortcodes.markup import _link
 
 #: Provider name -> its hosts (a host matches them and their subdomains). From WordPress's
@@ -57,7 +58,7 @@ def provider_of(url: str) -> str | None:
     except ValueError:
         return None
     for name, domains in PROVIDERS.items():
-        if any(host == d or host.endswith("." + d) for d in domains):
+        if _host_is(host, *domains):
             return name
     return None
 

@@ -42,8 +42,9 @@ from wpmigrate.writers.markdown.frontmatter import without_surrogates
 
 #: Elements Markdown has no syntax for, kept as HTML: definition lists, a collapsed
 #: ``<details>``, an ``<ol reversed>`` and a ``<sup>`` that is no footnote reference (both
-#: renamed on the way, see :func:`_structure`), and the inline ones the converter would otherwise flatten (H<sub>2</sub>O read "H2O") or
-#: write in a syntax CommonMark lacks (``==mark==``) or with added text ("NASA (title)").
+#: renamed on the way, see :func:`_structure`), and the inline ones the converter would
+#: otherwise flatten (H<sub>2</sub>O read "H2O") or write in a syntax CommonMark lacks
+#: (``==mark==``) or with added text ("NASA (title)").
 KEPT_AS_HTML = ("dl", "details", "wpm-ol", "sub", "wpm-sup", "mark", "u", "abbr", "ins")
 
 
@@ -149,8 +150,8 @@ _FIRST_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
 
 def _structure(source: str) -> str:
     """What Markdown would lose, made explicit: an ``<ol reversed>`` and a plain ``<sup>`` renamed
-    to be kept as HTML (a nested list stays a list), and a table without a header row given an empty one (Markdown
-    would promote the first data row)."""
+    to be kept as HTML (a nested list stays a list), and a table without a header row given an
+    empty one (Markdown would promote the first data row)."""
     if "<ol" in source and "reversed" in source:
         source = _REVERSED_LIST.sub(lambda m: m.group() if "<ol" in m.group(2) else
                                     f"<wpm-ol{m.group(1)}>{m.group(2)}</wpm-ol>", source)
@@ -202,7 +203,9 @@ def media_urls(source: str) -> list[str]:
     return list(found)
 
 
-_RELATIVE_SOURCE = re.compile(r'(<(?:img|video|audio|source)\b[^>]*?\s(?:src|poster)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)([^"]+)"')
+#: A relative ``src``/``poster`` (no scheme, not ``//host``) of an image or media element.
+_RELATIVE_SOURCE = re.compile(
+    r'(<(?:img|video|audio|source)\b[^>]*?\s(?:src|poster)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)([^"]+)"')
 
 
 def _absolute_sources(source: str, base: str) -> str:

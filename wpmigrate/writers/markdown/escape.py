@@ -4,8 +4,9 @@ html-to-markdown escapes ``*``, ``_`` and block starts, but writes other text as
 ``&lt;canvas&gt;`` becomes a ``<canvas>`` tag the browser hides, ``&amp;copy;`` an entity,
 a backtick a code span, ``[a](b)`` a link, ``~~a~~`` a strike-through, a ``-`` after a line
 break a list; a bare URL gets ``\\_`` that ends its autolink (it is written ``<URL>``
-instead, whose text no Markdown reads as syntax); ``{{<`` in a post breaks the Hugo build. So before conversion each such character in the text (never in tags, ``<pre>``
-or ``<code>``) is swapped for a private marker the converter copies as it is, and after
+instead, whose text no Markdown reads as syntax); ``{{<`` in a post breaks the Hugo build.
+So before conversion each such character in the text (never in tags, ``<pre>`` or
+``<code>``) is swapped for a private marker the converter copies as it is, and after
 conversion each marker becomes its escaped form. Code holding ``{{<`` or ``{{%`` is written
 as HTML for Hugo (which runs shortcodes inside code blocks too), where an entity hides it.
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
+from wpmigrate.clean.textformats import MARKDOWN_CODE
 from wpmigrate.writers.markdown.convert_html import Converted, HtmlOptions, is_media_url
 
 _MORE = re.compile(r"[ \t]*<!--more(?:.*?)?-->[ \t]*", re.S)
-_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$|`+[^`\n]+`+|^(?: {4}|\t)[^\n]*$", re.M | re.S)
 # ``](url "title")`` (group 1: ``!`` for an image) and ``[ref]: url`` (at a line's start).
 _DESTINATION = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)>?", re.M)
 
@@ -25,7 +25,7 @@ def markdown_source_body(source: str, options: HtmlOptions, more: str) -> Conver
     body = _with_divider(source, more)
     media: dict[str, None] = {}
     pieces, last = [], 0
-    for code in _CODE.finditer(body):
+    for code in MARKDOWN_CODE.finditer(body):
         pieces.append(_media(body[last:code.start()], options, media))
         pieces.append(code.group())
         last = code.end()

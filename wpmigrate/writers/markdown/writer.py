@@ -209,8 +209,9 @@ class MarkdownWriter:
         if item.comments_json is not None:
             self.folder.write(comments_file(profile.data_dir, relative), yaml_safe_json(item.comments_json))
         url = new_url(item, profile)
-        self.report.add({"id": item.id, "type": item.type, "title": item.front.get("title"), "file": relative,
-                         "url": url, "original_url": item.front.get("original_url")}, item.notes)
+        if item.notes:
+            self.report.add({"id": item.id, "type": item.type, "title": item.front.get("title"), "file": relative,
+                             "url": url, "original_url": item.front.get("original_url")}, item.notes)
         self.index.set_url(item.id, url)
         for old in item.old_paths:
             self.index.redirect(old, url)  # the first item to claim an old path keeps it
