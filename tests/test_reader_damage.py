@@ -147,7 +147,7 @@ def test_an_item_read_before_a_repaired_error_is_whole(case, chunk, tmp_path, mo
 def test_pieces_end_at_every_item_end_tag_wherever_chunks_fall(chunk, monkeypatch):
     monkeypatch.setattr(pull, "CHUNK", chunk)
     data = export(item(DAMAGED)).replace("</item>", "</item >", 1).encode()
-    pieces = list(pull._pieces(io.BytesIO(data), pull._END_TAG))
+    pieces = list(pull._pieces(io.BytesIO(data), pull._END_TAG, "test.xml", 1 << 20))
     assert b"".join(pieces) == data
     ends = {sum(map(len, pieces[: n + 1])) for n in range(len(pieces))}
     tags = [m.end() for m in pull._END_TAG.finditer(data)]

@@ -24,6 +24,7 @@ _FIELDS = ("code", "severity", "line", "column", "item", "comment")
 
 
 def _run(name: str, **options):
+    options = {**EXPECTED[name].get("options", {}), **options}
     return validate(EXPECTED[name].get("inputs", [name]), **options)
 
 

@@ -18,6 +18,7 @@ from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, UsageError, WpmigrateError
 from wpmigrate.parallel import available_cores
 from wpmigrate.pii import DEFAULT_SALT, MODES
+from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES, format_size, parse_size
 from wpmigrate.validate import FAIL_ON, validate
 from wpmigrate.validate import formats as report_formats
 from wpmigrate.writers import FORMATS
@@ -28,6 +29,28 @@ if TYPE_CHECKING:
     from wpmigrate.batch.plan import Task
 
 SHOWN_DIAGNOSTICS = 10
+
+
+class SizeType(click.ParamType):
+    """A size in bytes, written ``16M``, ``512K``, ``1G`` or a plain number."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+_MAX_ITEM_SIZE = click.option(
+    "--max-item-size", "max_item_bytes", type=SizeType(), default=format_size(DEFAULT_MAX_ITEM_BYTES),
+    show_default=True, metavar="SIZE",
+    help="Stop at an item (or header) larger than this: it bounds memory, about ten times the largest "
+         "item. Raise it for an export that really holds larger items.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,6 +109,7 @@ _CONVERSION_OPTIONS = [
     click.option("--unknown-shortcodes", type=click.Choice(["keep", "drop", "raw"]), default="keep",
                  show_default=True,
                  help="Shortcodes no handler converts: keep verbatim, drop the tags, or leave them unparsed."),
+    _MAX_ITEM_SIZE,
 ]
 
 
@@ -273,9 +297,10 @@ def _sql_options(options: dict) -> dict:
 @click.option("--rules", metavar="NAME,...", help="Run only these rules (see docs/validate.md).")
 @click.option("--ignore", metavar="CODE,...", help="Leave out findings with these codes.")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write the report here (replaced). Default: stdout.")
+@_MAX_ITEM_SIZE
 @click.pass_context
 def validate_command(ctx: click.Context, inputs: tuple[str, ...], fmt: str, fail_on: str, rules: str | None,
-                     ignore: str | None, output: str) -> None:
+                     ignore: str | None, output: str, max_item_bytes: int) -> None:
     """Check exports before importing them: damage, missing parts, broken references.
 
     Each split export (site.000.xml, site.001.xml ...) or zip is checked as one
@@ -300,7 +325,7 @@ def validate_command(ctx: click.Context, inputs: tuple[str, ...], fmt: str, fail
 
     def run() -> None:
         nonlocal failed
-        report = validate(list(inputs), rules=rules, ignore=ignore)
+        report = validate(list(inputs), rules=rules, ignore=ignore, max_item_bytes=max_item_bytes)
         report_formats.write_report(report, fmt, output, fail_on)
         failed = report.fails(fail_on)
 

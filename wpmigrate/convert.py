@@ -14,6 +14,7 @@ from wpmigrate.model import Export, Post
 from wpmigrate.output import check_writable
 from wpmigrate.parallel import available_cores
 from wpmigrate.pii import DEFAULT_SALT, pii_transform
+from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES
 from wpmigrate.readers.wxr import ItemFinisher, Unit, read_runs
 from wpmigrate.writers import get_format
 
@@ -45,6 +46,8 @@ class ConvertOptions:
     #: Worker processes for the per-post work (cleaning, encoding). None: every
     #: core for an export of ``PARALLEL_MIN_BYTES`` or more, else 1.
     jobs: int | None = None
+    #: Bytes an item of the export may take; past it the reading stops (readers/limits.py).
+    max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES
 
 
 @dataclass
@@ -107,7 +110,9 @@ def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics
     (fmt.check or check_writable)(output, options.force)
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     jobs = worker_count(options.jobs, inputs)
-    reader = read_runs(inputs, recover=options.recover, diagnostics=diagnostics, jobs=jobs)
+    reader = read_runs(
+        inputs, recover=options.recover, diagnostics=diagnostics, jobs=jobs, max_item_bytes=options.max_item_bytes
+    )
     export = reader.export
     counts: Counter[str] = Counter()
     prepare = fmt.make_prepare(export, **options.format_options) if fmt.make_prepare else None

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from wpmigrate.ids import append_id, id_array
 from wpmigrate.model import Attachment
 from wpmigrate.parallel import ordered_map
+from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES
 from wpmigrate.readers.runs import ItemRun, split_runs
 from wpmigrate.readers.sources import Source
 
@@ -95,9 +96,14 @@ class AttachmentIndex(Mapping[int, Attachment]):
         return len(self._slots)
 
 
-def prescan(sources: list[Source], jobs: int = 1) -> tuple[AttachmentIndex, dict[str, None]]:
-    """Index attachments, and the ordered set of creators, over all parts of an export."""
-    runs = (run for number, source in enumerate(sources) for run in split_runs(source, number, b""))
+def prescan(
+    sources: list[Source], jobs: int = 1, limit: int = DEFAULT_MAX_ITEM_BYTES
+) -> tuple[AttachmentIndex, dict[str, None]]:
+    """Index attachments, and the ordered set of creators, over all parts of an export.
+
+    An item longer than ``limit`` stops it with :class:`ItemTooLargeError`.
+    """
+    runs = (run for number, source in enumerate(sources) for run in split_runs(source, number, b"", limit))
     attachments, creators = AttachmentIndex(), {}
     for found in ordered_map(scan_run, runs, jobs, chunk=1):
         for key, attachment in found.attachments.items():

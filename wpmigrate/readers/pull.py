@@ -15,6 +15,9 @@ events of the piece that raises are dropped. An item is therefore read before
 the damage exactly when its end tag comes before the piece holding the
 damage: the same answer with every lxml. The cuts cost about 10% of a bare
 parse, and under 1% of reading items into the model.
+
+A stretch longer than the item limit (limits.py) with no cut stops the
+reading before libxml2 has buffered it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from lxml import etree
+
+from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES, check_stretch
 
 #: Bytes read from the stream at a time (iterparse's own default is 32 KiB).
 CHUNK = 1 << 16
@@ -41,8 +46,12 @@ class ItemPull:
     After the iteration ends without error, :attr:`root` is the document's root.
     """
 
-    def __init__(self, stream: BinaryIO, events: tuple[str, ...]) -> None:
+    def __init__(
+        self, stream: BinaryIO, events: tuple[str, ...], name: str = "<stream>", limit: int = DEFAULT_MAX_ITEM_BYTES
+    ) -> None:
         self._stream = stream
+        self._name = name
+        self._limit = limit
         self._parser = etree.XMLPullParser(
             events=events,
             tag="item",
@@ -57,7 +66,7 @@ class ItemPull:
         self.root: etree._Element | None = None
 
     def __iter__(self) -> Iterator[tuple[str, etree._Element]]:
-        for piece in _pieces(self._stream, self._cuts):
+        for piece in _pieces(self._stream, self._cuts, self._name, self._limit):
             yield from self._step(self._parser.feed, piece)
         self.root = yield from self._step(self._parser.close)
 
@@ -68,9 +77,13 @@ class ItemPull:
         return result
 
 
-def _pieces(stream: BinaryIO, cuts: re.Pattern[bytes]) -> Iterator[bytes]:
-    """The stream's bytes, cut after every match of ``cuts`` (and at chunk ends)."""
+def _pieces(stream: BinaryIO, cuts: re.Pattern[bytes], name: str, limit: int) -> Iterator[bytes]:
+    """The stream's bytes, cut after every match of ``cuts`` (and at chunk ends).
+
+    Raises :class:`ItemTooLargeError` once more than ``limit`` bytes pass without a cut.
+    """
     carry = b""
+    offset = last_cut = 0  # of data's start, and of the last cut, in the stream
     while chunk := stream.read(CHUNK):
         data = carry + chunk
         tail = data.rfind(b"<", max(0, len(data) - _TAG_CARRY))
@@ -79,6 +92,9 @@ def _pieces(stream: BinaryIO, cuts: re.Pattern[bytes]) -> Iterator[bytes]:
         for tag in cuts.finditer(data):
             yield data[start : tag.end()]
             start = tag.end()
+            last_cut = offset + start
+        offset += len(data)
+        check_stretch(offset - last_cut, limit, name, last_cut)
         if start < len(data):
             yield data[start:]
     if carry:

@@ -13,6 +13,9 @@ unbalanced (an unterminated CDATA section, comment or element), so libxml2
 refuses it; :class:`RunParser` then answers None, and the reader falls back to
 streaming the document item by item from that point. Documents this module
 cannot wrap (a DTD, no ``<rss><channel>`` start, UTF-16) are never cut.
+
+More than the item limit (limits.py) with no ``</item>`` stops the cutting
+with :class:`ItemTooLargeError`, so no run grows much past the limit.
 """
 
 from __future__ import annotations
@@ -28,13 +31,11 @@ from lxml import etree
 from wpmigrate.diagnostics import Diagnostic, Diagnostics
 from wpmigrate.model import Post
 from wpmigrate.readers.elements import ItemContext, ItemParser
+from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES, check_stretch
 from wpmigrate.readers.sources import Source
 
 #: Bytes per run: enough to amortise the hand-over, small enough to spread the work evenly.
 RUN_BYTES = 1 << 20
-#: A run holding no ``</item>`` is cut at this size anyway (inside an item): that run is
-#: refused and the document streamed, so memory stays bounded whatever the file holds.
-MAX_RUN_BYTES = 64 << 20
 _HEAD_BYTES = 64 * 1024
 _ITEM_END = b"</item>"
 _ATTRIBUTES = rb"""(?:[^<>"']|"[^"<]*"|'[^'<]*')*"""
@@ -82,7 +83,9 @@ def start_tags(source: Source) -> bytes | None:
     return found.group() if found else None
 
 
-def split_runs(source: Source, document: int, prefix: bytes) -> Iterator[ItemRun]:
+def split_runs(
+    source: Source, document: int, prefix: bytes, limit: int = DEFAULT_MAX_ITEM_BYTES
+) -> Iterator[ItemRun]:
     """The document's runs, in order; ``prefix`` is what :func:`start_tags` returned.
 
     For a plain file only the byte range travels (the worker reads the bytes
@@ -92,10 +95,10 @@ def split_runs(source: Source, document: int, prefix: bytes) -> Iterator[ItemRun
     if source.path is not None:
         status = os.stat(source.path)
         cuts: Iterable[tuple[int, int, bytes | None, int, bool]] = _file_cuts(
-            source.path, status.st_size, status.st_mtime_ns, RUN_BYTES, MAX_RUN_BYTES
+            source.path, source.name, status.st_size, status.st_mtime_ns, RUN_BYTES, limit
         )
     else:
-        cuts = _stream_cuts(source)
+        cuts = _stream_cuts(source, limit)
     for start, end, data, lines_before, last in cuts:
         first = start == 0
         yield ItemRun(
@@ -106,23 +109,23 @@ def split_runs(source: Source, document: int, prefix: bytes) -> Iterator[ItemRun
 
 @lru_cache(maxsize=4)
 def _file_cuts(
-    path: str, size: int, mtime_ns: int, run_bytes: int, max_bytes: int
+    path: str, name: str, size: int, mtime_ns: int, run_bytes: int, limit: int
 ) -> tuple[tuple[int, int, None, int, bool], ...]:
     """The cuts of a plain file, as byte ranges; cached while the file and run sizes stay the same."""
     with open(path, "rb") as stream:
-        cuts = _cuts(stream, run_bytes, max_bytes)
+        cuts = _cuts(stream, run_bytes, limit, name)
         return tuple((start, start + len(data), None, lines, last) for start, data, lines, last in cuts)
 
 
-def _stream_cuts(source: Source) -> Iterator[tuple[int, int, bytes, int, bool]]:
+def _stream_cuts(source: Source, limit: int) -> Iterator[tuple[int, int, bytes, int, bool]]:
     with source.open() as stream:
-        for start, data, lines, last in _cuts(stream, RUN_BYTES, MAX_RUN_BYTES):
+        for start, data, lines, last in _cuts(stream, RUN_BYTES, limit, source.name):
             yield start, start + len(data), data, lines, last
 
 
-def _cuts(stream, run_bytes: int, max_bytes: int) -> Iterator[tuple[int, bytes, int, bool]]:
+def _cuts(stream, run_bytes: int, limit: int, name: str) -> Iterator[tuple[int, bytes, int, bool]]:
     """``(offset, bytes, newlines before, last)`` of each run of about ``run_bytes``, cut after
-    its last ``</item>`` (or at ``max_bytes`` when it holds none)."""
+    its last ``</item>``; :class:`ItemTooLargeError` past ``limit`` bytes with none."""
     start = lines = 0
     carry = b""
     while True:
@@ -133,17 +136,26 @@ def _cuts(stream, run_bytes: int, max_bytes: int) -> Iterator[tuple[int, bytes, 
             return
         # carry holds no end tag (but may hold the start of one): search what is new
         cut = data.rfind(_ITEM_END, max(0, len(carry) - len(_ITEM_END)))
-        if cut >= 0:
-            cut += len(_ITEM_END)
-        elif len(data) >= max_bytes:
-            cut = len(data)  # a cut inside an item: refused, so the document is streamed instead
-        else:
+        if cut < 0:
+            check_stretch(len(data), limit, name, start)
             carry = data
             continue
+        if len(data) > limit:  # only when the limit is below a run's size
+            _check_gaps(data, limit, name, start)
+        cut += len(_ITEM_END)
         yield start, data[:cut], lines, False
         lines += data.count(b"\n", 0, cut)
         start += cut
         carry = data[cut:]
+
+
+def _check_gaps(data: bytes, limit: int, name: str, offset: int) -> None:
+    """:func:`check_stretch` for each stretch of ``data`` that ends with an ``</item>``."""
+    start = 0
+    while (end := data.find(_ITEM_END, start)) >= 0:
+        end += len(_ITEM_END)
+        check_stretch(end - start, limit, name, offset + start)
+        start = end
 
 
 def _read_range(path: str | None, start: int, end: int) -> bytes:

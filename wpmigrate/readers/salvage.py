@@ -19,6 +19,7 @@ from lxml import etree
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.model import Post
 from wpmigrate.readers.elements import ItemParser
+from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES, check_stretch
 from wpmigrate.readers.repair import KNOWN_PREFIXES, RepairingStream
 from wpmigrate.readers.sources import Source
 
@@ -47,7 +48,14 @@ def parse_header(head: bytes) -> etree._Element | None:
 
 
 def salvage_items(
-    source: Source, parser: ItemParser, *, after_line: int, kept: int, damage: str, diagnostics: Diagnostics
+    source: Source,
+    parser: ItemParser,
+    *,
+    after_line: int,
+    kept: int,
+    damage: str,
+    diagnostics: Diagnostics,
+    limit: int = DEFAULT_MAX_ITEM_BYTES,
 ) -> Iterator[Post]:
     """Every item that starts after ``after_line`` and can be read on its own.
 
@@ -55,7 +63,7 @@ def salvage_items(
     """
     wrapper = _wrapper(_head_bytes(source))
     saved = lost = lenient = 0
-    for line, fragment, complete in _fragments(source):
+    for line, fragment, complete in _fragments(source, limit):
         if line <= after_line:
             continue
         item, damaged = _parse_fragment(wrapper, fragment) if complete else (None, True)
@@ -82,9 +90,13 @@ def salvage_items(
     )
 
 
-def _fragments(source: Source) -> Iterator[tuple[int, bytes, bool]]:
-    """``(start line, bytes, complete)`` for each ``<item>`` piece of the document."""
+def _fragments(source: Source, limit: int) -> Iterator[tuple[int, bytes, bool]]:
+    """``(start line, bytes, complete)`` for each ``<item>`` piece of the document.
+
+    An item longer than ``limit`` stops it with :class:`ItemTooLargeError`.
+    """
     line = 1
+    offset = 0  # of the buffer's start in the document
     buffer = b""
     with source.open() as stream:
         eof = False
@@ -96,7 +108,7 @@ def _fragments(source: Source) -> Iterator[tuple[int, bytes, bool]]:
                 line += buffer.count(b"\n", 0, start.start())
                 yield line, buffer[start.start() : stop], True
                 line += buffer.count(b"\n", start.start(), stop)
-                buffer = buffer[stop:]
+                buffer, offset = buffer[stop:], offset + stop
                 continue
             if eof:
                 if start:
@@ -106,7 +118,9 @@ def _fragments(source: Source) -> Iterator[tuple[int, bytes, bool]]:
             eof = not chunk
             if not start and len(buffer) > 64:
                 line += buffer.count(b"\n", 0, len(buffer) - 64)
-                buffer = buffer[-64:]
+                buffer, offset = buffer[-64:], offset + len(buffer) - 64
+            elif start:
+                check_stretch(len(buffer) - start.start(), limit, source.name, offset + start.start())
             buffer += chunk
 
 

@@ -31,11 +31,13 @@ from wpmigrate.readers.elements import HEADER_TERMS, WP, ItemContext, ItemParser
 from wpmigrate.readers.prescan import prescan
 from wpmigrate.readers.pull import ItemPull
 from wpmigrate.readers.repair import RepairingStream
+from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES
 from wpmigrate.readers.runs import ItemRun, RunParser, split_runs, start_tags
 from wpmigrate.readers.salvage import salvage_header, salvage_items
 from wpmigrate.readers.sniff import Head, sniff
 from wpmigrate.readers.sources import Source, expand_inputs
 
+_EXCESSIVE_DEPTH = re.compile(r"Excessive depth in document: (\d+)")
 _UNDECLARED = re.compile(r"Namespace prefix (\S+) (?:on|for) ")
 _MAX_ATTEMPTS = 12
 R = TypeVar("R")
@@ -125,18 +127,25 @@ def read(
     recover: bool = False,
     diagnostics: Diagnostics | None = None,
     position: ItemPosition | None = None,
+    max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
 ) -> Export:
     """Open one export (several inputs are the parts of one split export).
 
     The header of every part is read now; ``Export.posts`` streams the items.
     ``position``, when given, is kept up to date with where the item being read starts.
+    An item (or header) longer than ``max_item_bytes`` stops the reading (limits.py).
     """
-    export, _, _ = _open(inputs, recover, diagnostics, position, defer=False)
+    export, _, _ = _open(inputs, recover, diagnostics, position, defer=False, limit=max_item_bytes)
     return export
 
 
 def read_runs(
-    inputs: list[str] | list[Source], *, recover: bool = False, diagnostics: Diagnostics | None = None, jobs: int = 1
+    inputs: list[str] | list[Source],
+    *,
+    recover: bool = False,
+    diagnostics: Diagnostics | None = None,
+    jobs: int = 1,
+    max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
 ) -> RunReader:
     """:func:`read` for a converter with ``jobs`` processes: the items come as work units.
 
@@ -147,19 +156,23 @@ def read_runs(
     repairs and ``recover``; items then come as :class:`UnparsedItem` for the
     workers to parse (or as posts when salvaged, or when ``jobs`` is 1).
     """
-    export, finish, documents = _open(inputs, recover, diagnostics, None, defer=jobs > 1, jobs=jobs)
+    export, finish, documents = _open(
+        inputs, recover, diagnostics, None, defer=jobs > 1, jobs=jobs, limit=max_item_bytes
+    )
     for document in documents:
         document.prefix = start_tags(document.source)
     export.posts = iter(())  # the items come from RunReader.results
     return RunReader(export, documents, finish)
 
 
-def _open(inputs, recover, diagnostics, position, *, defer: bool, jobs: int = 1):
+def _open(inputs, recover, diagnostics, position, *, defer: bool, limit: int, jobs: int = 1):
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     sources = [s for s in inputs if isinstance(s, Source)] or expand_inputs(list(inputs))  # type: ignore[arg-type]
-    documents = [_Document(n, source, sniff(source), recover, diagnostics) for n, source in enumerate(sources)]
+    documents = [
+        _Document(n, source, sniff(source), recover, diagnostics, limit) for n, source in enumerate(sources)
+    ]
     headers = [document.header() for document in documents]
-    attachments, creators = prescan(sources, jobs)
+    attachments, creators = prescan(sources, jobs, limit)
     site, authors, terms = _merge(headers, creators, diagnostics)
     base_url = site.base_blog_url or site.link
     for document in documents:
@@ -224,12 +237,16 @@ def _label(record: Author | Term) -> str:
 class _Document:
     """One XML document of an export, parsed with repairs and retries as needed."""
 
-    def __init__(self, number: int, source: Source, head: Head, recover: bool, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self, number: int, source: Source, head: Head, recover: bool, diagnostics: Diagnostics, limit: int
+    ) -> None:
         self.number = number
         self.source = source
         self.head = head
         self.recover = recover
         self.diagnostics = diagnostics
+        #: Bytes an item may take (limits.py).
+        self.limit = limit
         self.context: ItemContext | None = None
         #: Items are yielded as :class:`UnparsedItem`, for a worker to parse.
         self.defer = False
@@ -244,7 +261,7 @@ class _Document:
         """A fresh stream of ``<item>`` events (:class:`ItemPull`), and the stream it reads."""
         with self.source.open() as raw:
             stream = raw if self._repair is None else RepairingStream(raw, self._repair)
-            yield ItemPull(stream, events), stream
+            yield ItemPull(stream, events, self.source.name, self.limit), stream
 
     def _retry(self, error: etree.XMLSyntaxError) -> bool:
         """Switch to (more) repairs after ``error``; False when no repair can help."""
@@ -318,7 +335,7 @@ class _Document:
         """See :meth:`RunReader.results`."""
         done = 0
         if self.prefix is not None:
-            runs = workers.map(split_runs(self.source, self.number, self.prefix), chunk=1)
+            runs = workers.map(split_runs(self.source, self.number, self.prefix, self.limit), chunk=1)
             for result in runs:
                 if result is None:
                     runs.close()
@@ -363,12 +380,12 @@ class _Document:
                 self._report_repairs(stream)
                 self.diagnostics.error(
                     "xml-malformed",
-                    f"the XML is damaged: {error.msg}; salvaging the complete items after it",
+                    f"the XML is damaged: {_explained(error.msg)}; salvaging the complete items after it",
                     file=self.source.name, line=error.lineno, column=_column(error),
                 )
                 yield from salvage_items(
                     self.source, parser, after_line=last_line, kept=done,
-                    damage=f"{error.lineno}:{_column(error)}", diagnostics=self.diagnostics,
+                    damage=f"{error.lineno}:{_column(error)}", diagnostics=self.diagnostics, limit=self.limit,
                 )
                 return
 
@@ -386,13 +403,21 @@ class _Document:
     def _malformed(self, error: etree.XMLSyntaxError, items_before: int) -> MalformedInputError:
         line, column = error.lineno, _column(error)
         return MalformedInputError(
-            f"{self.source.name}:{line}:{column}: the XML is damaged: {error.msg}",
+            f"{self.source.name}:{line}:{column}: the XML is damaged: {_explained(error.msg)}",
             file=self.source.name,
             line=line,
             column=column,
             items_before=items_before,
             hint=f"run with --recover to salvage the complete items ({items_before} read before line {line})",
         )
+
+
+def _explained(message: str | None) -> str:
+    """libxml2's ``message``, with advice meant for programmers put in the reader's terms."""
+    depth = _EXCESSIVE_DEPTH.search(message or "")
+    if depth:
+        return f"elements nested more than {depth.group(1)} levels deep (the parser's limit; WordPress nests a few)"
+    return message or ""
 
 
 def _column(error: etree.XMLSyntaxError) -> int | None:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from wpmigrate.errors import NotWXRError, UnsafeInputError, WpmigrateError
+from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES, ItemTooLargeError
 from wpmigrate.readers.sniff import sniff
 from wpmigrate.readers.sources import Source
 from wpmigrate.readers.wxr import read
@@ -80,11 +81,13 @@ def validate(
     *,
     rules: str | Iterable[str] | None = None,
     ignore: str | Iterable[str] | None = None,
+    max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES,
 ) -> Report:
     """Validate the exports that ``inputs`` make (see :func:`~wpmigrate.validate.inputs.group_inputs`).
 
     ``rules`` selects rules by name (default: all of :data:`RULES`), ``ignore``
-    drops codes. Raises :class:`~wpmigrate.errors.InputError` for an input that
+    drops codes. An item larger than ``max_item_bytes`` is an ``item-too-large`` finding
+    that ends the check of its export (readers/limits.py). Raises :class:`~wpmigrate.errors.InputError` for an input that
     cannot be read at all, :class:`~wpmigrate.errors.UsageError` for unknown names.
     """
     findings = Findings(parse_rules(_joined(rules)), parse_ignore(_joined(ignore)))
@@ -92,7 +95,7 @@ def validate(
     for group in group_inputs(list(inputs)):
         report.exports += 1
         report.files.extend(source.name for source in group.sources)
-        _validate_export(group, report)
+        _validate_export(group, report, max_item_bytes)
     return report
 
 
@@ -100,7 +103,7 @@ def _joined(names: str | Iterable[str] | None) -> str | None:
     return names if names is None or isinstance(names, str) else ",".join(names)
 
 
-def _validate_export(group: Group, report: Report) -> None:
+def _validate_export(group: Group, report: Report, max_item_bytes: int) -> None:
     findings = report.findings
     for number, after in missing_parts(group):
         findings.report(
@@ -116,7 +119,10 @@ def _validate_export(group: Group, report: Report) -> None:
             readable.append(source)
             facts.append(check_header(source, findings))
     if readable:
-        _validate_items(readable, facts, report)
+        try:
+            _validate_items(readable, facts, report, max_item_bytes)
+        except ItemTooLargeError as error:
+            findings.report("item-too-large", _message(error, error.file), file=error.file)
         for source in readable:
             if source.name in findings.malformed:
                 _check_ending(source, findings)
@@ -138,9 +144,11 @@ def _message(error: WpmigrateError, name: str) -> str:
     return f"{text}; {error.hint}" if error.hint else text
 
 
-def _validate_items(sources: list[Source], facts: list[HeaderFacts], report: Report) -> None:
+def _validate_items(sources: list[Source], facts: list[HeaderFacts], report: Report, max_item_bytes: int) -> None:
     findings = report.findings
-    export = read(sources, recover=True, diagnostics=findings, position=findings.position)
+    export = read(
+        sources, recover=True, diagnostics=findings, position=findings.position, max_item_bytes=max_item_bytes
+    )
     wxr_1_0 = all(f.wxr_version == "1.0" for f in facts)  # WXR 1.0 lists no authors
     authors = None if wxr_1_0 else set().union(*(f.authors for f in facts))
     items = ItemRules(findings, authors=authors, exported_at=export.site.exported_at)

@@ -31,6 +31,7 @@ _TABLE = [
     ("xml-truncated", "xml", "error", "The file ends inside an item or before `</rss>`: a cut-off download or export."),
     ("xml-unsafe-dtd", "xml", "error", "The file declares XML entities in a DOCTYPE, which WordPress never writes."),
     ("item-lost", "xml", "error", "An item inside damaged XML that cannot be read at all."),
+    ("item-too-large", "xml", "error", "An item (or header) larger than `--max-item-size`; the check of the export stops there."),
     ("item-damaged", "xml", "warning", "An item inside damaged XML that reads only leniently; it may be incomplete."),
     ("salvage-summary", "xml", "info", "How many items of a damaged file can be salvaged with `convert --recover`."),
     ("xml-control-char", "xml", "warning", "Characters XML forbids (control characters); removed on reading."),
