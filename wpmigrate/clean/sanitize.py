@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from html import escape as html_escape
 from html import unescape
+from itertools import islice
 from urllib.parse import urlsplit
 
 import nh3
@@ -330,11 +332,12 @@ _TAG_TOKEN = re.compile(
 )
 
 
-def _max_depth(html: str) -> int:
-    """Nesting depth of block containers, estimated from the tags as written."""
-    if html.count("<") <= MAX_DEPTH or len(_BLOCK_START.findall(html)) <= MAX_DEPTH:
-        return 0
-    depth = deepest = 0
+def _deeper_than(html: str, limit: int) -> bool:
+    """Whether block containers nest more than ``limit`` deep, estimated from the tags as
+    written. Stops as soon as it knows: no list of tags, whatever the size of ``html``."""
+    if html.count("<") <= limit or not _more_than(_BLOCK_START.finditer(html), limit):
+        return False
+    depth = 0
     for m in _TAG_TOKEN.finditer(html):
         if not m.group(3):
             continue
@@ -342,8 +345,13 @@ def _max_depth(html: str) -> int:
             depth = max(depth - 1, 0)
         else:
             depth += 1
-            deepest = max(deepest, depth)
-    return deepest
+            if depth > limit:
+                return True
+    return False
+
+
+def _more_than(matches: Iterator[re.Match[str]], count: int) -> bool:
+    return next(islice(matches, count, None), None) is not None
 
 
 class _Flattener:
@@ -382,7 +390,7 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 def flatten_deep(html: str) -> str:
     """``html`` with elements nested deeper than MAX_DEPTH reduced to their text; as it was
     when nothing is that deep (the usual case, told by counting tags)."""
-    return _flatten(html) if _max_depth(html) > MAX_DEPTH else html
+    return _flatten(html) if _deeper_than(html, MAX_DEPTH) else html
 
 
 def _flatten(html: str) -> str:
