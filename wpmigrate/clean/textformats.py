@@ -157,6 +157,9 @@ def textile_to_html(text: str) -> str:
 
 
 def _textile(text: str) -> str:
+    # python-textile percent-encodes link URLs and fails on a lone surrogate (from the
+    # library's callers; the reader gives U+FFFD): shown as the reader shows it.
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     renderer = textile.Textile(html_type="html5")
     # Footnote and link ids start with a random uuid: a fixed prefix keeps the output the same
     # from run to run (ids only need to be unique within the post).
@@ -166,6 +169,7 @@ def _textile(text: str) -> str:
 
 
 _CAPS = re.compile(r'<span class="caps">([^<]*)</span>')
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=1)
