@@ -143,3 +143,17 @@ def test_a_zip_of_many_copies_of_one_export_converts_every_copy(run_cli, tmp_pat
     result = run_cli("convert", str(archive), "--to", "markdown", "-o", str(tmp_path / "site"))
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "site" / "posts").glob("post-1*.md"))) == 30 + 30  # post-1 and post-10
+
+
+def test_salvage_stops_at_an_unterminated_item_past_the_limit(tmp_path):
+    from wpmigrate.readers import salvage  # noqa: PLC0415
+    from wpmigrate.readers.sources import expand_inputs  # noqa: PLC0415
+
+    path = tmp_path / "cut.xml"
+    path.write_bytes(bombs.HEAD + bombs.item(1) + b"<item><title>cut</title><content:encoded>" + b"x" * 300_000)
+    [source] = expand_inputs([str(path)])
+    fragments = salvage._fragments(source, 100_000)
+    assert next(fragments)[1] == bombs.item(1).rstrip(b"\n")
+    with pytest.raises(ItemTooLargeError) as caught:
+        next(fragments)
+    assert caught.value.offset == len(bombs.HEAD + bombs.item(1))
