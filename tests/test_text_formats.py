@@ -241,3 +241,11 @@ def test_markdown_source_media_rewritten_and_listed(run_cli, tmp_path):
     )
     assert converted.media == ["https://site.example.test/wp-content/uploads/a.jpg", "https://e.org/f.pdf",
                                "https://e.org/b.png"]
+
+
+def test_a_textile_post_its_renderer_fails_on_is_shown_as_html_and_said_so():
+    # python-textile raises ValueError ("Invalid IPv6 URL") on this link; found by fuzzing
+    raw = 'h2. Notes\n\nA "link":https://a.exa[mple/ and "another":https://b.example.org/ here.'
+    post = clean_post(Post(id=1, content=Content(raw=raw), meta=(Meta("_wp_textile", "1"),)), {}, CleanOptions())
+    assert post.content.diagnostics["format:textile-failed"] == 1
+    assert "<p>h2. Notes</p>" in post.content.html and "another" in post.content.html

@@ -74,21 +74,28 @@ def clean_html(raw: str, context: ShortcodeContext, options: CleanOptions, count
     raw, code_counts = render_first(raw, CODE_TAGS, context)
     counts.update(code_counts)
     raw = replace_players(raw, counts)
-    if text_format != HTML:  # the plugin's renderer replaces wpautop; URLs alone in its <p>s embed
-        html = autoembed(to_html(raw, text_format), counts, context.oembed_cache)
-    else:
-        raw = autoembed(raw, counts, context.oembed_cache)
-        if has_blocks(raw):
-            html, _, block_counts = strip_blocks(raw)
-            counts.update(block_counts)
-        else:
-            html = wpautop(raw)
-    html = shortcode_unautop(html, KNOWN_TAGS)
+    html = shortcode_unautop(_rendered(raw, text_format, context, counts), KNOWN_TAGS)
     html, shortcode_counts = render_shortcodes(html, context)
     counts.update(shortcode_counts)
     if options.noise_rules and noise_filter(options.noise_rules).may_match(html):
         html = _strip_noise(html, options.noise_rules, counts)
     return sanitize(html)
+
+
+def _rendered(raw: str, text_format: str, context: ShortcodeContext, counts: Counter[str]) -> str:
+    """The stored content as HTML: by its text format's renderer, which replaces wpautop (URLs
+    alone in its paragraphs embed), or as WordPress renders HTML: autoembed, blocks or wpautop."""
+    if text_format != HTML:
+        rendered = to_html(raw, text_format)
+        if rendered is not None:
+            return autoembed(rendered, counts, context.oembed_cache)
+        counts[f"format:{text_format}-failed"] += 1  # the renderer failed: shown as HTML, and said so
+    raw = autoembed(raw, counts, context.oembed_cache)
+    if has_blocks(raw):
+        html, _, block_counts = strip_blocks(raw)
+        counts.update(block_counts)
+        return html
+    return wpautop(raw)
 
 
 def _strip_noise(html: str, rules: tuple[NoiseRule, ...], counts: Counter[str]) -> str:

@@ -184,9 +184,13 @@ def markdown_to_html(text: str) -> str:
     return _protected(text, lambda s: _markdown_it().render(s).strip())
 
 
-def to_html(text: str, text_format: str) -> str:
-    """``text`` rendered from ``text_format`` (``textile`` or ``markdown``) to HTML."""
-    return textile_to_html(text) if text_format == TEXTILE else markdown_to_html(text)
+def to_html(text: str, text_format: str) -> str | None:
+    """``text`` rendered from ``text_format`` (``textile`` or ``markdown``) to HTML; None when
+    the renderer fails on it (python-textile raises on some damaged links, found by fuzzing)."""
+    try:
+        return textile_to_html(text) if text_format == TEXTILE else markdown_to_html(text)
+    except Exception:  # noqa: BLE001 - a third-party renderer's failure: the caller falls back
+        return None
 
 
 # --------------------------------------------------------------------------- Markdown bodies
