@@ -132,8 +132,7 @@ CASES: dict[str, Callable[[int], Iterator[bytes]]] = {
 
 def write(path: Path, chunks: Iterator[bytes]) -> Path:
     """Write a case to ``path``, gzip-compressed when its name ends in ``.gz``."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "wb") as out:
+    with gzip.open(path, "wb", compresslevel=1) if path.suffix == ".gz" else open(path, "wb") as out:
         for chunk in chunks:
             out.write(chunk)
     return path
