@@ -73,3 +73,25 @@ def test_an_id_past_64_bits_converts(run_cli, tmp_path):
     assert result.exit_code == 0, result.output
     posts = json.loads((tmp_path / "out.json").read_text())["posts"]
     assert [post["parent"] for post in posts if post["type"] == "attachment"][0] == huge
+
+
+def test_an_items_fields_are_found_in_any_order(tmp_path):
+    from wpmigrate.readers.wxr import read  # noqa: PLC0415
+
+    from tests import bombs  # noqa: PLC0415
+
+    # Ghost's tools and others write the attachment's URL before its id, its title after: the
+    # featured image of post 1 was missed.
+    attachment = (
+        b"<item><wp:attachment_url>https://cdn.example.test/a.jpg?w=1&amp;h=2</wp:attachment_url>"
+        b"<title>A pumpkin</title><wp:post_type>attachment</wp:post_type><wp:post_id>5</wp:post_id>"
+        b"<wp:post_parent>1</wp:post_parent><excerpt:encoded><![CDATA[Its caption]]></excerpt:encoded>"
+        b"<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value>Alt</wp:meta_value>"
+        b"</wp:postmeta></item>\n"
+    )
+    thumbnail = b"<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>5</wp:meta_value></wp:postmeta>"
+    path = tmp_path / "order.xml"
+    path.write_bytes(bombs.HEAD + bombs.item(1, extra=thumbnail) + attachment + bombs.TAIL)
+    export = read([str(path)])
+    assert export.attachments[5] == Attachment("https://cdn.example.test/a.jpg?w=1&h=2", 1, "A pumpkin", "Its caption", "Alt")
+    assert next(export.posts).featured_image == "https://cdn.example.test/a.jpg?w=1&h=2"

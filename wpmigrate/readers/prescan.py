@@ -7,9 +7,8 @@ before the real parse this pass reads the raw bytes once with a regular
 expression (several times faster than parsing), a run of items at a time
 on each of ``jobs`` processes, and keeps a small index:
 attachment id -> URL, parent post, caption and alt text, plus the ``dc:creator``
-logins that WXR 1.0 files never list as authors. An item's ``<title>`` comes before its id, so
-the title is remembered for the attachment that follows. Memory is the size
-of that index, not of the file.
+logins that WXR 1.0 files never list as authors. Each item is scanned on its own, so
+its fields may come in any order. Memory is the size of that index, not of the file.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import html
 import re
 from array import array
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from wpmigrate.ids import append_id, id_array
 from wpmigrate.model import Attachment
@@ -36,6 +35,7 @@ _FIELD = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?(title|post_id|post_parent|attachment_url|creator|excerpt:encoded"
     rb"|meta_key(?=>\s*(?:<!\[CDATA\[)?_wp_attachment_image_alt\b))>" + _VALUE
 )
+_ITEM_START = re.compile(rb"<item[\s>]")
 _ALT_VALUE = re.compile(rb"(?:[A-Za-z_][\w.-]*:)?meta_key>\s*<(?:[A-Za-z_][\w.-]*:)?meta_value>" + _VALUE)
 
 
@@ -115,30 +115,34 @@ def prescan(
 def scan_run(run: ItemRun) -> PrescanIndex:
     """The index of one run of items (a run starts and ends between items)."""
     index = PrescanIndex()
-    post_id: int | None = None
-    parent: int | None = None
-    title = item_title = excerpt = item_excerpt = ""
     body = run.body()
-    for match in _FIELD.finditer(body):
-        name, value = match.group(1), match.group(2).strip()
-        if name == b"title":
-            title, excerpt, post_id, parent = _text(value), "", None, None
-        elif name == b"excerpt:encoded":
-            excerpt = _text(value)
-        elif name == b"post_id":
-            # title and excerpt belong to this item only; ones that did not match stay unknown
-            post_id, parent, item_title, item_excerpt, title, excerpt = _int(value), None, title, excerpt, "", ""
-        elif name == b"post_parent":
-            parent = _int(value)
-        elif name == b"attachment_url" and post_id is not None and value:
-            index.attachments[post_id] = Attachment(_text(value), parent or None, item_title, item_excerpt)
-        elif name == b"meta_key" and post_id in index.attachments:
-            alt = _ALT_VALUE.match(body, match.end())
-            if alt and alt.group(1).strip():
-                index.attachments[post_id] = replace(index.attachments[post_id], alt=_text(alt.group(1).strip()))
-        elif name == b"creator" and value:
-            index.creators.setdefault(_text(value))
+    starts = [match.start() for match in _ITEM_START.finditer(body)]
+    for start, end in zip(starts, [*starts[1:], len(body)]):
+        _scan_item(body, start, end, index)
     return index
+
+
+def _scan_item(body: bytes, start: int, end: int, index: PrescanIndex) -> None:
+    """Add what the item in ``body[start:end]`` tells: an attachment, a creator. Its fields
+    come in any order (most exporters write WordPress's; some put the URL first)."""
+    found: dict[bytes, bytes] = {}
+    alt = b""
+    for match in _FIELD.finditer(body, start, end):
+        name, value = match.group(1), match.group(2).strip()
+        if name == b"meta_key":
+            value_match = _ALT_VALUE.match(body, match.end(), end)
+            alt = alt or (value_match.group(1).strip() if value_match else b"")
+        else:
+            found.setdefault(name, value)
+    if found.get(b"creator"):
+        index.creators.setdefault(_text(found[b"creator"]))
+    post_id, url = _int(found.get(b"post_id", b"")), found.get(b"attachment_url")
+    if post_id is not None and url:
+        parent = _int(found.get(b"post_parent", b""))
+        index.attachments[post_id] = Attachment(
+            _text(url), parent or None, _text(found.get(b"title", b"")),
+            _text(found.get(b"excerpt:encoded", b"")), _text(alt),
+        )
 
 
 def _int(value: bytes) -> int | None:
