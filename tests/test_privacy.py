@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from wpmigrate.convert import ConvertOptions, convert
+from wpmigrate.writers import FORMATS
 
 SITE = FIXTURES / "privacy" / "site.xml"
 SENDERS = ["pat.sender@mail.example.net", "kim.sender@mail.example.net", "lee.sender@mail.example.net"]
@@ -86,7 +87,7 @@ def test_pii_hash_gives_the_same_token_in_form_text_and_meta(run_cli, tmp_path):
     assert "pat.sender" not in content + meta
 
 
-@pytest.mark.parametrize("to", ["json", "ndjson", "sql", "sqlite", "markdown"])
+@pytest.mark.parametrize("to", sorted(FORMATS))
 def test_the_library_applies_the_same_defaults_as_the_cli(run_cli, tmp_path, to):
     by_cli, by_library = tmp_path / f"cli-{to}", tmp_path / f"library-{to}"
     assert run_cli("convert", SITE, "--to", to, "-o", by_cli).exit_code == 0

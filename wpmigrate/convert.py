@@ -88,7 +88,7 @@ def default_output(inputs: list[str], suffix: str) -> str:
 def transforms(options: ConvertOptions, export: Export) -> list[Transform]:
     """The post transforms, in the order they run."""
     clean = None
-    if not options.raw_content:
+    if not options.raw_content and get_format(options.to).cleans:
         # imported here: its rule table takes half a second to compile, and raw output needs none of it
         from wpmigrate.clean.pipeline import CleanOptions, clean_transform, noise_rules
 

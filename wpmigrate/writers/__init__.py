@@ -43,6 +43,8 @@ class Format:
     #: Output meant to be published: commenters' and senders' personal data is dropped unless
     #: the caller asks otherwise (``ConvertOptions.pii``), by the library as by the CLI.
     published: bool = False
+    #: Whether it writes the cleaned content; False skips cleaning (WXR writes content as stored).
+    cleans: bool = True
 
     def default_pii(self) -> str:
         """The ``pii`` mode when none is given."""
@@ -91,6 +93,8 @@ FORMATS: dict[str, Format] = {
                        check=on_first_use(_MARKDOWN, "check_output"),
                        description="a folder of Markdown files for a static site",
                        modules=(f"{_MARKDOWN}.render", f"{_MARKDOWN}.writer"), published=True),
+    "wxr": Format("wxr", ".wxr.xml", stream_writer(on_first_use("wpmigrate.writers.wxr", "write_wxr")),
+                  description="WXR 1.2, for WordPress's importer", modules=("wpmigrate.writers.wxr",), cleans=False),
 }
 
 
