@@ -17,7 +17,9 @@ from wpmigrate.writers.markdown.convert_html import Converted, HtmlOptions, is_m
 
 _MORE = re.compile(r"[ \t]*<!--more(?:.*?)?-->[ \t]*", re.S)
 # ``](url "title")`` (group 1: ``!`` for an image) and ``[ref]: url`` (at a line's start).
-_DESTINATION = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)>?", re.M)
+# No "[" inside the brackets: linear on a line of many "[" (and an image inside a link is found
+# as an image).
+_DESTINATION = re.compile(r"(!?)\[[^\[\]\n]*\]\(\s*<?([^)\s>]+)>?|^ {0,3}\[[^\[\]\n]+\]:[ \t]*<?([^\s>]+)>?", re.M)
 
 
 def markdown_source_body(source: str, options: HtmlOptions, more: str) -> Converted:
