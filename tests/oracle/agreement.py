@@ -21,7 +21,7 @@ from wpmigrate.clean.pipeline import _clean_comment, _code_encoded
 from wpmigrate.clean.sanitize import sanitize
 from wpmigrate.clean.shortcodes import CODE_TAGS, KNOWN_TAGS, ShortcodeContext, attachments_by_parent
 from wpmigrate.clean.textformats import HTML, detect_format
-from wpmigrate.model import Attachment, Post
+from wpmigrate.model import Attachment, Comment, Content, Post
 from wpmigrate.readers.wxr import read
 
 #: Post types whose content is not shown as a post (menus, attachments' captions, CSS, forms).
@@ -89,16 +89,33 @@ def compare_posts(posts: Iterable[Post], attachments: Mapping[int, Attachment], 
     with cleaner.comparable():
         jobs = [job for post in posts for job in _jobs(post, attachments, by_parent)]
     jobs = [replace(job, item=replace(job.item, id=f"#{n} {job.item.id}")) for n, job in enumerate(jobs)]  # ids repeat
-    settings = {
-        "home": home or "http://example.org",
-        "attachments": [{"id": key, "url": a.url, "parent": a.parent, "title": a.title,
-                         "caption": a.caption, "alt": a.alt} for key, a in attachments.items()],
-        "markers": sorted(KNOWN_TAGS), "first": sorted(CODE_TAGS), "skip": list(SKIPPED_FILTERS),
-    }
-    theirs = wordpress.render((job.item for job in jobs), settings)
+    theirs = wordpress.render((job.item for job in jobs), settings(attachments, home))
     tally = Tally()
     for job in jobs:
         _tally_job(tally, job, theirs[job.item.id])
+    return tally
+
+
+def settings(attachments: Mapping[int, Attachment] | None = None, home: str = "",
+             skip: Iterable[str] = SKIPPED_FILTERS) -> dict[str, object]:
+    """The harness's settings for comparing with the cleaner: markers for the shortcodes it
+    converts, its code shortcodes first, the deliberate differences' filters skipped."""
+    return {
+        "home": home or "http://example.org",
+        "attachments": [{"id": key, "url": a.url, "parent": a.parent, "title": a.title,
+                         "caption": a.caption, "alt": a.alt} for key, a in (attachments or {}).items()],
+        "markers": sorted(KNOWN_TAGS), "first": sorted(CODE_TAGS), "skip": list(skip),
+    }
+
+
+def compare_text(session: wordpress.Session, text: str) -> Tally:
+    """``text`` as a post's content and as an approved comment, through both (one session item each)."""
+    post = Post(id=1, content=Content(raw=text), comments=(Comment(id=1, content=text),))
+    with cleaner.comparable():
+        jobs = list(_jobs(post, {}, None))
+    tally = Tally()
+    for job in jobs:
+        _tally_job(tally, job, session.render(job.item))
     return tally
 
 

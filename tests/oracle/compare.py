@@ -40,8 +40,9 @@ DELIBERATE: tuple[Deliberate, ...] = (
     Deliberate("smilies", "text smilies stay text: WordPress's emoji images live on its CDN",
                ("convert_smilies",)),
     Deliberate("capital-P", "capital_P_dangit rewrites the author's words", ("capital_P_dangit",)),
-    Deliberate("content-tags", "loading, decoding, srcset and sizes hints come from the uploads "
-               "database and the theme, not from the post", ("wp_filter_content_tags",)),
+    Deliberate("content-tags", "loading=\"lazy\" and decoding hints, and srcset/sizes from the "
+               "uploads' metadata, are added to images when WordPress shows them; the cleaner keeps "
+               "the img as written", ("wp_filter_content_tags",)),
     Deliberate("embeds", "oEmbed needs the network: the cleaner writes static players for "
                "known providers instead; autoembed and [embed] are compared elsewhere",
                ("WP_Embed::autoembed", "WP_Embed::run_shortcode")),
@@ -82,12 +83,17 @@ class Listed:
 
 
 _MARKER = re.compile(r'<span class="wpm-shortcode" title="([^"]*)"')
+_MARKER_IN_ATTRIBUTE = re.compile(r'="[^"]*&lt;span class=&quot;wpm-shortcode&quot;')
 
 
 def _empty_code_shortcodes(fragment: str) -> int:
     """Code shortcodes (SyntaxHighlighter's tags) among the markers that reached their handler empty."""
     data = (json.loads(html.unescape(m)) for m in _MARKER.findall(fragment))
     return sum(1 for d in data if d["tag"] in CODE_TAGS and not d["content"])
+
+
+def _markup_in_attributes(fragment: str) -> int:
+    return len(_MARKER_IN_ATTRIBUTE.findall(fragment))
 
 
 #: The listed differences (docs/wordpress-differences.md).
@@ -98,6 +104,11 @@ LISTED: tuple[Listed, ...] = (
            "[/code] inside it, so the shortcode closes empty and the code spills out into the "
            "post, paragraphs and all; the cleaner reads the body as code, as the author meant",
            lambda ours, theirs: _empty_code_shortcodes(theirs) > _empty_code_shortcodes(ours)),
+    Listed("shortcode-in-attribute",
+           "a shortcode inside an HTML attribute value (title=\"[caption]...[/caption]\"): WordPress "
+           "puts the handler's HTML there, escaped, where it shows as markup in a tooltip; the "
+           "cleaner keeps only its text",
+           lambda ours, theirs: _markup_in_attributes(theirs) > _markup_in_attributes(ours)),
 )
 
 

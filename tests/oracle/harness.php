@@ -69,8 +69,15 @@ function wpmigrate_cache_attachments( array $attachments ) {
 	}
 }
 
-/** WP_Query's answer for attachment queries (galleries, playlists), from the export. */
+/** WP_Query's answer for attachment queries (galleries, playlists), from the export; no oEmbed cache posts. */
 function wpmigrate_query_attachments( $posts, $query ) {
+	$type = $query->query_vars['post_type'] ?? '';
+	if ( 'oembed_cache' === $type ) {
+		return array(); // exports never hold the site-wide oEmbed cache
+	}
+	if ( 'attachment' !== $type ) {
+		return $posts; // anything else goes to the database, which answers with an error
+	}
 	$vars = $query->query_vars + array( 'post__in' => array(), 'post_parent' => '', 'post_mime_type' => '', 'orderby' => '' );
 	$found = array();
 	foreach ( $GLOBALS['wpmigrate_attachments'] ?? array() as $id => $att ) {
@@ -245,6 +252,7 @@ if ( ! is_array( $wpmigrate_setup ) ) {
 }
 if ( ! empty( $wpmigrate_setup['home'] ) ) {
 	$wpmigrate_options['home'] = $wpmigrate_options['siteurl'] = $wpmigrate_setup['home'];
+	wp_cache_set( 'alloptions', $wpmigrate_options, 'options' );
 }
 wpmigrate_cache_attachments( $wpmigrate_setup['attachments'] ?? array() );
 add_filter( 'posts_pre_query', 'wpmigrate_query_attachments', 10, 2 );
