@@ -46,6 +46,15 @@ def test_attribute_rendering_leaves_comments_unknown_tags_and_escapes() -> None:
     assert counts == Counter({"shortcode:unknown:foo": 1})
 
 
+def test_tags_inside_a_comment_keep_their_attributes() -> None:
+    """WordPress's do_shortcodes_in_html_tags skips comments whole, the tags inside them too
+    (found by the WordPress oracle, tests/oracle)."""
+    out, _ = render_shortcodes('<p><![CDATA[ <b title="[embed]u[/embed]"> ]]></p>')
+    assert out == '<p><![CDATA[ <b title="[embed]u[/embed]"> ]]></p>'
+    out, _ = render_shortcodes('<!-- <a title="[caption]x[/caption]"> --><a title="[caption]y[/caption]">')
+    assert out == '<!-- <a title="[caption]x[/caption]"> --><a title="y">'
+
+
 def test_attribute_output_is_text_in_quotes() -> None:
     out, counts = render_shortcodes('<a title=[embed]not-a-url[/embed] href="[caption]Bold  words[/caption]">t</a>')
     assert out == '<a title="not-a-url" href="Bold words">t</a>'
