@@ -161,7 +161,7 @@ def _tally_job(tally: Tally, job: _Job, rendered: wordpress.Rendered) -> None:
         if stage in ("the_content", "comment_text"):
             theirs = sanitize(theirs)
         outcome = agree(ours, theirs)
-        if outcome is None and (name := listed(ours, theirs)):
+        if outcome is None and (name := listed(stage, job.item.text, ours, theirs)):
             tally.listed[name] += 1
             outcome = "listed"
         tally.add(stage, outcome or "differ")

@@ -11,15 +11,12 @@ sides alike.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import html5lib
-
-from wpmigrate.clean.shortcodes import CODE_TAGS
 
 
 @dataclass(frozen=True)
@@ -78,43 +75,70 @@ class Listed:
 
     name: str
     reason: str
-    #: Whether a disagreement is this one, from (ours, theirs).
-    applies: Callable[[str, str], bool]
+    #: Whether a disagreement is this one, from (stage, raw input, ours, theirs).
+    applies: Callable[[str, str, str, str], bool]
 
 
-_MARKER = re.compile(r'<span class="wpm-shortcode" title="([^"]*)"')
-_MARKER_IN_ATTRIBUTE = re.compile(r'="[^"]*&lt;span class=&quot;wpm-shortcode&quot;')
+_DELIMITER_IN_COMMENT = re.compile(r"<!--(?:(?!-->).)*?<!--\s+/?wp:", re.S)
 
 
-def _empty_code_shortcodes(fragment: str) -> int:
-    """Code shortcodes (SyntaxHighlighter's tags) among the markers that reached their handler empty."""
-    data = (json.loads(html.unescape(m)) for m in _MARKER.findall(fragment))
-    return sum(1 for d in data if d["tag"] in CODE_TAGS and not d["content"])
+def _markers(fragment: str) -> list[dict]:
+    """The shortcode markers of a fragment, decoded (those with unreadable JSON left out)."""
+    root = html5lib.parseFragment(fragment, treebuilder="etree", namespaceHTMLElements=False)
+    found = []
+    for el in root.iter("span"):
+        if el.get("class") == "wpm-shortcode":
+            try:
+                found.append(json.loads(el.get("title", "")))
+            except ValueError:
+                continue
+    return found
+
+
+def _empty_shortcodes(fragment: str) -> int:
+    """Markers of shortcodes that reached their handler with no content."""
+    return sum(1 for d in _markers(fragment) if not d.get("content"))
 
 
 def _markup_in_attributes(fragment: str) -> int:
-    return len(_MARKER_IN_ATTRIBUTE.findall(fragment))
+    """Shortcode markers in the fragment, those kept as markup in attribute values (at any
+    depth, escaped once or more) included: the cleaner leaves only their text there."""
+    return fragment.count("wpm-shortcode")
 
 
 #: The listed differences (docs/wordpress-differences.md).
 LISTED: tuple[Listed, ...] = (
-    Listed("code-body-angle-bracket",
-           "a code shortcode whose body holds a bare '<' (i < 10) or a CDATA end: WordPress's tag "
-           "scan (wp_html_split) reads from that '<' to the next '>' as one HTML tag and hides the "
-           "[/code] inside it, so the shortcode closes empty and the code spills out into the "
-           "post, paragraphs and all; the cleaner reads the body as code, as the author meant",
-           lambda ours, theirs: _empty_code_shortcodes(theirs) > _empty_code_shortcodes(ours)),
+    Listed("bare-angle-bracket",
+           "a shortcode whose content holds a bare '<' (i < 10, 1 < 2): WordPress's tag scan "
+           "(wp_html_split) reads from that '<' to the next '>', or to the end, as one HTML tag and "
+           "hides the closing [/code] or [/caption] inside it, so the shortcode closes empty and its "
+           "content spills out as text, closing tag and all; the cleaner reads '<' followed by a "
+           "space or digit as text, as browsers do, and renders the content",
+           lambda stage, raw, ours, theirs: _empty_shortcodes(theirs) > _empty_shortcodes(ours)),
     Listed("shortcode-in-attribute",
            "a shortcode inside an HTML attribute value (title=\"[caption]...[/caption]\"): WordPress "
            "puts the handler's HTML there, escaped, where it shows as markup in a tooltip; the "
            "cleaner keeps only its text",
-           lambda ours, theirs: _markup_in_attributes(theirs) > _markup_in_attributes(ours)),
+           lambda stage, raw, ours, theirs: _markup_in_attributes(theirs) > _markup_in_attributes(ours)),
+    Listed("block-delimiter-in-pre",
+           "block delimiters inside a <pre> (block markup pasted into a classic <pre>): the cleaner "
+           "removes the line break after each delimiter with it, which inside <pre> is one blank "
+           "line fewer than WordPress shows",
+           lambda stage, raw, ours, theirs: stage in ("do_blocks", "the_content")
+           and normal_tree(ours, pre_newlines=True) == normal_tree(theirs, pre_newlines=True)),
+    Listed("delimiter-in-comment",
+           "a block delimiter inside an HTML comment (<!-- <!-- wp:paragraph --> ... -->, blocks "
+           "commented out by hand): WordPress's block parser finds the delimiter anyway and renders "
+           "the block, leaving the outer '<!--' to hide what follows up to the next '-->'; the "
+           "cleaner reads comments as a browser does, so the block's content stays visible",
+           lambda stage, raw, ours, theirs: stage in ("do_blocks", "the_content")
+           and _DELIMITER_IN_COMMENT.search(raw) is not None),
 )
 
 
-def listed(ours: str, theirs: str) -> str | None:
+def listed(stage: str, raw: str, ours: str, theirs: str) -> str | None:
     """The name of the listed difference that explains this disagreement, if any."""
-    return next((item.name for item in LISTED if item.applies(ours, theirs)), None)
+    return next((item.name for item in LISTED if item.applies(stage, raw, ours, theirs)), None)
 
 
 #: Every WordPress filter the comparable chains leave out.
@@ -128,6 +152,7 @@ BLOCK_ELEMENTS = frozenset(
 )
 _WORD_SETS = frozenset({"class", "rel"})
 _SPACES = re.compile(r"[ \t\n\r\f]+")
+_NEWLINES = re.compile(r"[\r\n]+")
 
 
 def agree(ours: str, theirs: str) -> str | None:
@@ -137,12 +162,37 @@ def agree(ours: str, theirs: str) -> str | None:
     return "equivalent" if normal_tree(ours) == normal_tree(theirs) else None
 
 
-def normal_tree(fragment: str) -> tuple:
-    """The fragment's normal form (see the module docstring), as nested tuples."""
+def normal_tree(fragment: str, *, pre_newlines: bool = False) -> tuple:
+    """The fragment's normal form (see the module docstring), as nested tuples; with
+    ``pre_newlines``, runs of line breaks inside ``<pre>`` count as one."""
     if not fragment.strip():
         return ()
     root = html5lib.parseFragment(fragment, treebuilder="etree", namespaceHTMLElements=False)
-    return _children(root, in_pre=False)
+    tree = _children(root, in_pre=False)
+    return _squeeze_pre(tree, False) if pre_newlines else tree
+
+
+def _squeeze_pre(parts: tuple, in_pre: bool) -> tuple:
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(_NEWLINES.sub("\n", part) if in_pre else part)
+        else:
+            tag, attrs, children = part
+            attrs = tuple((k, _squeeze_marker(v) if k == "title" else v) for k, v in attrs)
+            out.append((tag, attrs, _squeeze_pre(children, in_pre or tag == "pre")))
+    return tuple(out)
+
+
+def _squeeze_marker(title: str) -> str:
+    """A marker's JSON with runs of line breaks in its content counted as one."""
+    try:
+        data = json.loads(title)
+    except ValueError:
+        return title
+    if not isinstance(data, dict) or not isinstance(data.get("content"), str):
+        return title
+    return json.dumps({**data, "content": _NEWLINES.sub("\n", data["content"])}, sort_keys=True)
 
 
 def _node(el, in_pre: bool) -> tuple:
