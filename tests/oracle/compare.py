@@ -11,12 +11,15 @@ sides alike.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import html5lib
+
+from wpmigrate.clean.shortcodes import KNOWN_TAGS
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,20 @@ class Listed:
     applies: Callable[[str, str, str, str], bool]
 
 
+_BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
+_KNOWN_OPENER = re.compile(r"\[(?:" + "|".join(sorted(map(re.escape, KNOWN_TAGS), key=len, reverse=True)) + r")(?![\w-])")
 _DELIMITER_IN_COMMENT = re.compile(r"<!--(?:(?!-->).)*?<!--\s+/?wp:", re.S)
+
+
+def _hidden_by_wordpress(ours: str, theirs: str) -> bool:
+    """Whether WordPress rendered fewer shortcodes, or more of them empty, than the cleaner."""
+    return (_empty_shortcodes(theirs) > _empty_shortcodes(ours) or len(_markers(theirs)) < len(_markers(ours))
+            or _unrendered(theirs) > _unrendered(ours))
+
+
+def _unrendered(fragment: str) -> int:
+    """Known shortcodes left as text (in attribute values too)."""
+    return len(_KNOWN_OPENER.findall(html.unescape(fragment)))
 
 
 def _markers(fragment: str) -> list[dict]:
@@ -109,12 +125,12 @@ def _markup_in_attributes(fragment: str) -> int:
 #: The listed differences (docs/wordpress-differences.md).
 LISTED: tuple[Listed, ...] = (
     Listed("bare-angle-bracket",
-           "a shortcode whose content holds a bare '<' (i < 10, 1 < 2): WordPress's tag scan "
+           "a bare '<' before a shortcode or in its content (i < 10, 1 < 2): WordPress's tag scan "
            "(wp_html_split) reads from that '<' to the next '>', or to the end, as one HTML tag and "
-           "hides the closing [/code] or [/caption] inside it, so the shortcode closes empty and its "
-           "content spills out as text, closing tag and all; the cleaner reads '<' followed by a "
+           "hides the shortcodes inside it: a [/code] or [/caption], so the shortcode closes empty and "
+           "its content spills out as text, closing tag and all, or the shortcode itself; the cleaner reads '<' followed by a "
            "space or digit as text, as browsers do, and renders the content",
-           lambda stage, raw, ours, theirs: _empty_shortcodes(theirs) > _empty_shortcodes(ours)),
+           lambda stage, raw, ours, theirs: _BARE_LT.search(raw) is not None and _hidden_by_wordpress(ours, theirs)),
     Listed("shortcode-in-attribute",
            "a shortcode inside an HTML attribute value (title=\"[caption]...[/caption]\"): WordPress "
            "puts the handler's HTML there, escaped, where it shows as markup in a tooltip; the "
