@@ -136,11 +136,12 @@ LISTED: tuple[Listed, ...] = (
            "puts the handler's HTML there, escaped, where it shows as markup in a tooltip; the "
            "cleaner keeps only its text",
            lambda stage, raw, ours, theirs: _markup_in_attributes(theirs) > _markup_in_attributes(ours)),
-    Listed("block-delimiter-in-pre",
-           "block delimiters inside a <pre> (block markup pasted into a classic <pre>): the cleaner "
-           "removes the line break after each delimiter with it, which inside <pre> is one blank "
-           "line fewer than WordPress shows",
-           lambda stage, raw, ours, theirs: stage in ("do_blocks", "the_content")
+    Listed("delimiter-line-break",
+           "the cleaner removes a block delimiter on a line of its own together with its line "
+           "break, so that no empty lines are left; that is invisible in HTML except inside a "
+           "<pre> or a shortcode's content (block markup pasted into a classic <pre>, a block "
+           "inside [caption]), where WordPress shows one blank line more",
+           lambda stage, raw, ours, theirs: stage in ("do_blocks", "the_content") and "<!-- wp:" in raw
            and normal_tree(ours, pre_newlines=True) == normal_tree(theirs, pre_newlines=True)),
     Listed("delimiter-in-comment",
            "a block delimiter inside an HTML comment (<!-- <!-- wp:paragraph --> ... -->, blocks "
