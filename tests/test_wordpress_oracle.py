@@ -164,6 +164,14 @@ def _fixtures() -> list[Path]:
     return sorted(DIFFERENCES.glob("*.html"))
 
 
+def test_every_difference_is_documented():
+    text = (FIXTURES.parent / "docs" / "wordpress-differences.md").read_text(encoding="utf-8")
+    for name in [d.name for d in compare.DELIBERATE] + [item.name for item in compare.LISTED]:
+        assert f"`{name}`" in text, f"{name} is not in docs/wordpress-differences.md"
+    for name in compare.SKIPPED_FILTERS:
+        assert name in text, f"the skipped filter {name} is not named in docs/wordpress-differences.md"
+
+
 def test_every_difference_has_a_fixture():
     names = {path.name.split(".")[0] for path in _fixtures()}
     assert names == {d.name for d in compare.DELIBERATE} | {item.name for item in compare.LISTED}

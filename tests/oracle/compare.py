@@ -43,8 +43,9 @@ DELIBERATE: tuple[Deliberate, ...] = (
     Deliberate("content-tags", "loading=\"lazy\" and decoding hints, and srcset/sizes from the "
                "uploads' metadata, are added to images when WordPress shows them; the cleaner keeps "
                "the img as written", ("wp_filter_content_tags",)),
-    Deliberate("embeds", "oEmbed needs the network: the cleaner writes static players for "
-               "known providers instead; autoembed and [embed] are compared elsewhere",
+    Deliberate("embeds", "oEmbed asks the provider over the network: the harness has none, and "
+               "the cleaner writes a static player for a known provider (or the HTML cached in the "
+               "post's _oembed_* meta) instead; bare provider URLs and [embed] are left out on both sides",
                ("WP_Embed::autoembed", "WP_Embed::run_shortcode")),
     Deliberate("block-supports", "classes and wrappers added when a block is shown, for the "
                "stylesheet WordPress writes into the page (wp-elements-*, layout, duotone) or for "
