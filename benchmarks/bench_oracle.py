@@ -136,8 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         inputs = {name: CORPUS / name for name in corpus_files()}
-        inputs |= {f"gen_wxr --posts {n}": generate(n, Path(tmp)) for n in args.generated}
-        tallies, seconds = measure(inputs)
+        try:
+            inputs |= {f"gen_wxr --posts {n}": generate(n, Path(tmp)) for n in args.generated}
+            tallies, seconds = measure(inputs)
+        except (wordpress.OracleError, OSError, subprocess.CalledProcessError) as exc:
+            print(f"bench_oracle: {exc}", file=sys.stderr)
+            return 1
     show_worst(tallies, args.worst)
     publish(START, END, section(tallies, seconds), write=not args.no_write)
     return 0

@@ -3,7 +3,9 @@ values too), <pre>, HTML comments and odd newlines, as a post and as a comment. 
 must agree or differ for a listed reason (tests/oracle/compare.py).
 
 One harness process answers all examples. The number of examples is bounded
-(WPMIGRATE_ORACLE_EXAMPLES, default 60) so that CI stays quick; raise it to search harder.
+(WPMIGRATE_ORACLE_EXAMPLES, default 60) and the examples are the same on every run, so that CI
+stays quick and steady; raise the number, and set WPMIGRATE_ORACLE_RANDOM=1 for new examples,
+to search harder.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tests.oracle import cleaner, wordpress
 from tests.oracle.compare import SKIPPED_FILTERS, agree, listed
-from wpmigrate.clean.pipeline import _clean_comment, _code_encoded
+from wpmigrate.clean.pipeline import _code_encoded
 from wpmigrate.clean.sanitize import sanitize
 from wpmigrate.clean.shortcodes import CODE_TAGS, KNOWN_TAGS, ShortcodeContext, attachments_by_parent
 from wpmigrate.clean.textformats import HTML, detect_format
@@ -120,20 +120,18 @@ def compare_text(session: wordpress.Session, text: str) -> Tally:
 
 
 def _jobs(post: Post, attachments: Mapping[int, Attachment], by_parent) -> Iterable[_Job]:
+    """The post's content and its approved comments, each with the cleaner's output by stage."""
     raw = post.content.raw
     if raw.strip():
         context = ShortcodeContext(post_id=post.id, attachments=attachments, by_parent=by_parent,
                                    unknown="raw", code_encoded=_code_encoded(post))
         text_format, _ = detect_format(raw, post.meta)
-        ours = cleaner.post_stages(raw, context, text_format)
-        ours["the_content"] = ours.pop("the_content_comparable")
-        yield _Job(wordpress.Item(f"post {post.id}", "post", raw, post.id), ours,
+        yield _Job(wordpress.Item(f"post {post.id}", "post", raw, post.id),
+                   cleaner.post_stages(raw, context, text_format),
                    frozenset() if text_format == HTML else frozenset({"the_content"}))
     for comment in post.comments:
         if comment.status == "approved" and comment.content.strip():
-            stages = cleaner.comment_stages(comment.content)
-            stages["comment_text"] = _clean_comment(replace(comment, content_html=None)).content_html
-            del stages["comment_text_comparable"]
+            stages = cleaner.comment_stages(comment)
             yield _Job(wordpress.Item(f"comment {comment.id} on {post.id}", "comment", comment.content, post.id),
                        {_comment_stage(k): v for k, v in stages.items()})
 

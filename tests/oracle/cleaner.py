@@ -14,16 +14,17 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from unittest import mock
 
 from wpmigrate.clean import pipeline
 from wpmigrate.clean.autop import shortcode_unautop, wpautop
 from wpmigrate.clean.blocks import has_blocks, strip_blocks
 from wpmigrate.clean.clickable import make_clickable
-from wpmigrate.clean.pipeline import CleanOptions, clean_html
-from wpmigrate.clean.sanitize import sanitize
+from wpmigrate.clean.pipeline import CleanOptions, _clean_comment, clean_html
 from wpmigrate.clean.shortcodes import KNOWN_TAGS, ShortcodeContext, render_shortcodes
 from wpmigrate.clean.shortcodes import render as shortcode_render
+from wpmigrate.model import Comment
 
 #: The cleaner with noise removal off and unknown shortcodes left as WordPress leaves them.
 OPTIONS = CleanOptions(noise_rules=(), unknown_shortcodes="raw")
@@ -60,18 +61,17 @@ def post_stages(raw: str, context: ShortcodeContext, text_format: str) -> dict[s
         "wpautop": autop,
         "shortcode_unautop": shortcode_unautop(autop, KNOWN_TAGS),
         "do_shortcode": render_shortcodes(raw, context)[0],
-        "the_content_comparable": clean_html(raw, context, OPTIONS, Counter(), text_format),
+        "the_content": clean_html(raw, context, OPTIONS, Counter(), text_format),
     }
     if has_blocks(raw):
         stages["do_blocks"] = strip_blocks(raw)[0]
     return stages
 
 
-def comment_stages(text: str) -> dict[str, str]:
-    """The cleaner's output for each comment stage (pipeline._clean_comment, stage by stage)."""
-    clickable = make_clickable(text)
+def comment_stages(comment: Comment) -> dict[str, str]:
+    """The cleaner's output for each comment stage; ``comment_text`` is what the pipeline writes."""
     return {
-        "make_clickable": clickable,
-        "wpautop": wpautop(text),
-        "comment_text_comparable": sanitize(wpautop(clickable)),
+        "make_clickable": make_clickable(comment.content),
+        "wpautop": wpautop(comment.content),
+        "comment_text": _clean_comment(replace(comment, content_html=None)).content_html,
     }
