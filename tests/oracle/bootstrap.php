@@ -45,7 +45,7 @@ foreach ( array(
 	'class-wp-block-parser', 'blocks', 'block-template', 'pluggable', 'class-wp-tax-query',
 	'class-wp-date-query', 'class-wp-theme', 'class-wp-theme-json-schema', 'class-wp-theme-json-data',
 	'class-wp-theme-json', 'class-wp-theme-json-resolver', 'global-styles-and-settings', 'class-wp-block-supports', 'class-wp-block-styles-registry',
-	'https-detection', 'https-migration', 'revision', 'class-wp-rewrite',
+	'https-detection', 'https-migration', 'revision', 'class-wp-rewrite', 'block-editor',
 ) as $file ) {
 	require_once ABSPATH . WPINC . "/$file.php";
 }
