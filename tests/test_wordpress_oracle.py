@@ -48,7 +48,7 @@ def assert_all_agree(tally: Tally, where: str) -> None:
     """Every stage of every item agrees, or differs for a named reason; WordPress rendered all."""
     assert tally.counts, f"{where}: nothing was compared"
     failed = {stage: dict(c) for stage, c in tally.counts.items() if c["differ"] or c["error"]}
-    if failed:
+    if failed or tally.errors:
         first = tally.disagreements[0] if tally.disagreements else None
         diff = "" if first is None else f"\nfirst: {first.item}, {first.stage}\n" + "\n".join(
             list(difflib.unified_diff(first.ours.splitlines(), first.theirs.splitlines(),

@@ -78,7 +78,7 @@ def session():
 def test_generated_content_renders_as_wordpress_does(session, text):
     tally = agreement.compare_text(session, text)
     failed = {stage: dict(c) for stage, c in tally.counts.items() if c["differ"] or c["error"]}
-    if failed:
+    if failed or tally.errors:
         lines = [f"{stage}: {dict(c)}" for stage, c in failed.items()] + [f"WordPress failed: {m}" for m in tally.errors]
         for d in tally.disagreements[:2]:
             lines += [f"-- {d.stage}"] + list(difflib.unified_diff(d.ours.splitlines(), d.theirs.splitlines(),

@@ -48,6 +48,7 @@ class Tally:
 
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     disagreements: list[Disagreement] = field(default_factory=list)
+    #: What WordPress could not render, any stage (core chains included), by "stage: message".
     errors: Counter[str] = field(default_factory=Counter)
     #: Listed differences found, by name.
     listed: Counter[str] = field(default_factory=Counter)
@@ -146,11 +147,12 @@ def _their_stage(stage: str) -> str:
 
 
 def _tally_job(tally: Tally, job: _Job, rendered: wordpress.Rendered) -> None:
+    for stage, message in rendered.errors.items():  # compared or not: each is WordPress failing
+        tally.errors[f"{stage}: {message[:160]}"] += 1
     for stage, ours in job.ours.items():
         key = _their_stage(stage)
         if key in rendered.errors:
             tally.add(stage, "error")
-            tally.errors[rendered.errors[key][:160]] += 1
             continue
         if stage in job.deliberate:
             tally.add(stage, "deliberate")
