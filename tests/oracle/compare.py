@@ -85,7 +85,6 @@ class Listed:
 
 _BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
 _KNOWN_OPENER = re.compile(r"\[(?:" + "|".join(sorted(map(re.escape, KNOWN_TAGS), key=len, reverse=True)) + r")(?![\w-])")
-_DELIMITER_IN_COMMENT = re.compile(r"<!--(?:(?!-->).)*?<!--\s+/?wp:", re.S)
 
 
 def _hidden_by_wordpress(ours: str, theirs: str) -> bool:
@@ -129,8 +128,9 @@ LISTED: tuple[Listed, ...] = (
            "a bare '<' before a shortcode or in its content (i < 10, 1 < 2): WordPress's tag scan "
            "(wp_html_split) reads from that '<' to the next '>', or to the end, as one HTML tag and "
            "hides the shortcodes inside it: a [/code] or [/caption], so the shortcode closes empty and "
-           "its content spills out as text, closing tag and all, or the shortcode itself; the cleaner reads '<' followed by a "
-           "space or digit as text, as browsers do, and renders the content",
+           "its content spills out as text, closing tag and all, or the shortcode itself; the "
+           "cleaner reads '<' followed by a space or digit as text, as browsers do, and renders "
+           "the content",
            lambda stage, raw, ours, theirs: _BARE_LT.search(raw) is not None and _hidden_by_wordpress(ours, theirs)),
     Listed("shortcode-in-attribute",
            "a shortcode inside an HTML attribute value (title=\"[caption]...[/caption]\"): WordPress "
@@ -144,13 +144,6 @@ LISTED: tuple[Listed, ...] = (
            "inside [caption]), where WordPress shows one blank line more",
            lambda stage, raw, ours, theirs: stage in ("do_blocks", "the_content") and "<!-- wp:" in raw
            and normal_tree(ours, pre_newlines=True) == normal_tree(theirs, pre_newlines=True)),
-    Listed("delimiter-in-comment",
-           "a block delimiter inside an HTML comment (<!-- <!-- wp:paragraph --> ... -->, blocks "
-           "commented out by hand): WordPress's block parser finds the delimiter anyway and renders "
-           "the block, leaving the outer '<!--' to hide what follows up to the next '-->'; the "
-           "cleaner reads comments as a browser does, so the block's content stays visible",
-           lambda stage, raw, ours, theirs: stage in ("do_blocks", "the_content")
-           and _DELIMITER_IN_COMMENT.search(raw) is not None),
 )
 
 
