@@ -1,17 +1,18 @@
 <?php
 /**
- * WordPress's own rendering of posts and comments, for differential tests (tests/oracle.py).
+ * WordPress's own rendering of posts and comments, for differential tests (tests/oracle/).
  *
  * Usage: php harness.php < requests.jsonl > results.jsonl
  *
  * Standard input is JSON lines. The first line sets the run up:
  *   {"home": URL, "attachments": [{"id", "url", "parent", "title", "caption", "alt"}],
  *    "markers": [tag, ...], "first": [tag, ...], "skip": [filter, ...]}
- * "markers": shortcode tags replaced by a marker element <wpm-shortcode> holding the tag, its
- * parsed attributes and its raw content as JSON (so that markup the project writes differently
- * can still be compared: where, and with what arguments); "first": those of them run before
- * wpautop, at priority 7 (what SyntaxHighlighter does); "skip": filters taken out of the
- * comparable chains (the deliberate differences), WP_Embed's methods named "WP_Embed::autoembed".
+ * "markers": shortcode tags replaced by a marker (<span class="wpm-shortcode" title="JSON">)
+ * holding the tag, its parsed attributes and its raw content (so that markup the project
+ * writes differently can still be compared: where, and with what arguments); "first": those
+ * of them run before wpautop, at priority 7 (what SyntaxHighlighter does); "skip": filters
+ * taken out of the comparable chains (the deliberate differences), WP_Embed's methods named
+ * "WP_Embed::autoembed".
  * Every further line is an item: {"id", "kind": "post"|"comment", "text", "post_id", "meta": {}}.
  * One line of output per item: {"id", "stages": {stage: html}, "errors": {stage: message}}.
  * Stages of a post: do_blocks, wptexturize, convert_smilies, wpautop, shortcode_unautop (of
