@@ -131,9 +131,20 @@ def test_unterminated_delimiter_does_not_hide_the_rest():
 
 
 def test_delimiters_inside_other_comments_are_not_tokens():
-    text = "<!-- note: <!-- wp:paragraph --> -->x"
-    html, blocks, counts = strip_blocks(text)
-    assert (html, blocks, counts) == (text, [], {})  # a browser sees one comment, then " -->x"
+    text = "<!-- note: <!-- wp:paragraph {} x --> -->x"  # one comment: its end is no delimiter
+    assert strip_blocks(text) == (text, [], {})
+
+
+def test_a_delimiter_ending_a_comment_is_found_as_wordpress_finds_it():
+    """A block commented out by hand: WordPress's parser finds the delimiter inside the
+    comment, and the "<!--" left before it hides the block on the site. Expected strings are
+    WordPress 6.1's do_blocks() output (the oracle, tests/oracle)."""
+    html, blocks, counts = strip_blocks("<!-- note: <!-- wp:paragraph --> -->x")
+    assert html == "<!-- note:  -->x"
+    assert [b.name for b in blocks] == ["core/paragraph"] and counts == {"block:unclosed:core/paragraph": 1}
+    text = "Shown.\n\n<!-- <!-- wp:paragraph -->\n<p>Hidden.</p>\n<!-- /wp:paragraph --> -->\n"
+    assert strip_blocks(text)[0] == "Shown.\n\n<!-- \n<p>Hidden.</p>\n -->\n"
+    assert strip_blocks("<!-- a <!-- b <!-- wp:p -->x<!-- /wp:p -->")[0] == "<!-- a <!-- b x"
 
 
 @pytest.mark.parametrize(

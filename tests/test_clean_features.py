@@ -46,6 +46,15 @@ def test_attribute_rendering_leaves_comments_unknown_tags_and_escapes() -> None:
     assert counts == Counter({"shortcode:unknown:foo": 1})
 
 
+def test_tags_inside_a_comment_keep_their_attributes() -> None:
+    """WordPress's do_shortcodes_in_html_tags skips comments whole, the tags inside them too
+    (found by the WordPress oracle, tests/oracle)."""
+    out, _ = render_shortcodes('<p><![CDATA[ <b title="[embed]u[/embed]"> ]]></p>')
+    assert out == '<p><![CDATA[ <b title="[embed]u[/embed]"> ]]></p>'
+    out, _ = render_shortcodes('<!-- <a title="[caption]x[/caption]"> --><a title="[caption]y[/caption]">')
+    assert out == '<!-- <a title="[caption]x[/caption]"> --><a title="y">'
+
+
 def test_attribute_output_is_text_in_quotes() -> None:
     out, counts = render_shortcodes('<a title=[embed]not-a-url[/embed] href="[caption]Bold  words[/caption]">t</a>')
     assert out == '<a title="not-a-url" href="Bold words">t</a>'
@@ -108,6 +117,20 @@ def test_autoembed_in_the_pipeline_classic_and_block_content() -> None:
         ("<pre>www.x.org</pre> and", "<pre>www.x.org</pre> and"),
         ("javascript://x.org/%0Aalert(1)", "javascript://x.org/%0Aalert(1)"),
         ("nothing to link", "nothing to link"),
+        # esc_url() encodes brackets after the host and lower-cases the protocol (found by the
+        # WordPress oracle, tests/oracle; expected strings are WordPress 6.1's own output).
+        ("[youtube http://y.test/v]", '[youtube <a href="http://y.test/v%5D" rel="nofollow ugc">http://y.test/v%5D</a>'),
+        (
+            "see http://x.org/a[1]=b&c[]=d ok",
+            'see <a href="http://x.org/a%5B1%5D=b&#038;c%5B%5D=d" rel="nofollow ugc">'
+            "http://x.org/a%5B1%5D=b&#038;c%5B%5D=d</a> ok",
+        ),
+        (
+            "mail http://u:p@h.org/[z] ok",
+            'mail <a href="http://u:p@h.org/%5Bz%5D" rel="nofollow ugc">http://u:p@h.org/%5Bz%5D</a> ok',
+        ),
+        ("at http://[::1]:8080/p[x] ok", 'at <a href="http://[" rel="nofollow ugc">http://[</a>::1]:8080/p[x] ok'),
+        ("HTTP://X.org/[a] ok", '<a href="http://X.org/%5Ba%5D" rel="nofollow ugc">http://X.org/%5Ba%5D</a> ok'),
     ],
 )
 def test_make_clickable(text: str, expected: str) -> None:

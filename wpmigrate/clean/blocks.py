@@ -9,7 +9,8 @@ them (``core/image`` ``id``, ``core/embed`` ``url`` ...).
 A delimiter is an HTML comment, so the scan goes comment by comment, as a browser
 would: a comment ends at the first ``-->``, and each one is matched against the
 grammar of ``WP_Block_Parser::next_token``. That keeps the scan linear whatever
-the input, and never reads a delimiter out of the middle of another comment.
+the input, and never reads a delimiter out of the middle of another comment, except
+one that ends it, which WordPress's parser finds too (a block commented out by hand).
 """
 
 from __future__ import annotations
@@ -86,9 +87,20 @@ def _comments(content: str) -> Iterator[tuple[int, int, re.Match[str] | None]]:
             return
         end += 3
         m = _DELIMITER_RE.fullmatch(content, start, end)
+        if m is None and not _LOOKS_LIKE_DELIMITER_RE.match(content, start):
+            start, m = _delimiter_at_end(content, start, end)
         if m is not None or _LOOKS_LIKE_DELIMITER_RE.match(content, start):
             yield start, end, m
         pos = end
+
+
+def _delimiter_at_end(content: str, start: int, end: int) -> tuple[int, re.Match[str] | None]:
+    """A delimiter ending this comment from inside it (``<!-- <!-- wp:paragraph -->``, a block
+    commented out by hand): WordPress's parser finds it all the same, and the ``<!--`` left
+    before it hides what follows up to the next ``-->``, as on the site. (start, None) if none."""
+    inner = content.rfind("<!--", start + 4, end - 3)
+    m = _DELIMITER_RE.fullmatch(content, inner, end) if inner >= 0 else None
+    return (inner, m) if m is not None else (start, None)
 
 
 #: Attributes nested deeper are bad attributes. json.loads runs out of stack at a depth that

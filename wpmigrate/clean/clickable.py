@@ -34,6 +34,8 @@ _CHUNK = 2100
 
 # esc_url(): characters a URL keeps, and the protocols it allows.
 _URL_STRAY = re.compile(r"[^a-z0-9\-~+_.?#=!&;,/:%@$|*'()\[\]\x80-\U0010ffff]", re.I)
+# What parse_url() gives as scheme://user:pass@host:port, as written.
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
 _PROTOCOLS = frozenset(
     "http https ftp ftps mailto news irc irc6 ircs gopher nntp feed telnet mms rtsp sms svn tel fax xmpp webcal"
     " urn".split()
@@ -98,14 +100,27 @@ def _email_link(m: re.Match[str]) -> str:
 
 
 def _esc_url(url: str) -> str:
-    """What ``esc_url()`` keeps of a URL: '' when its protocol is not allowed."""
+    """What ``esc_url()`` keeps of a URL: '' when its protocol is not allowed; the protocol
+    lower-cased (``wp_kses_bad_protocol``)."""
     url = _URL_STRAY.sub("", url.strip().replace(" ", "%20"))
     if not url:
         return ""
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme not in _PROTOCOLS:
         return ""
-    return _LONE_AMP.sub("&amp;", url).replace("&amp;", "&#038;").replace("'", "&#039;")
+    url = _LONE_AMP.sub("&amp;", url).replace("&amp;", "&#038;").replace("'", "&#039;")
+    return scheme + _encode_brackets(url)[len(scheme) :]
+
+
+def _encode_brackets(url: str) -> str:
+    """``esc_url()``: ``[`` and ``]`` after the scheme, user, host and port become ``%5B`` and
+    ``%5D`` (an IPv6 host keeps its own), replaced the way WordPress's ``str_replace`` does."""
+    if "[" not in url and "]" not in url:
+        return url
+    authority = _AUTHORITY.match(url)
+    front = authority.group() if authority else ""
+    dirty = url.replace(front, "") if front else url
+    return url.replace(dirty, dirty.replace("[", "%5B").replace("]", "%5D")) if dirty else url
 
 
 def _rel(url: str) -> str:

@@ -123,9 +123,10 @@ _MAX_DEPTH = 64
 _MAX_UNKNOWN_ATTRS = 1000
 
 
-# An HTML start tag holding a bracket pair, and one attribute with its value (the name part
-# keeps the spaces and "=" around it). As in WordPress, comments and CDATA are not tags.
-_TAG_WITH_BRACKETS_RE = re.compile(r"<[A-Za-z][^<>\[]*\[[^<>]*>")
+# An HTML start tag holding a bracket pair, or a comment or CDATA section (matched so that
+# the tags inside them are skipped: WordPress leaves them alone), and one attribute with its
+# value (the name part keeps the spaces and "=" around it).
+_TAG_WITH_BRACKETS_RE = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<[A-Za-z][^<>\[]*\[[^<>]*>", re.S)
 _ATTRIBUTE_RE = re.compile(r"(\s[^\s\"'>/=]+\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s\"'>]+)")
 _MARKUP_RE = re.compile(r"<[^>]*>")
 _QUOTE_ENTITY = {'"': "&quot;", "'": "&#39;"}
@@ -223,7 +224,7 @@ class _Renderer:
 
     def _render_tag(self, tag: re.Match[str]) -> str:
         element = tag.group()
-        if "[" not in element or "]" not in element:
+        if "[" not in element or "]" not in element or element.startswith("<!"):
             return element
         return _ATTRIBUTE_RE.sub(self._render_attribute, element)
 
