@@ -31,6 +31,8 @@ CREATE TABLE redirects (seq INTEGER PRIMARY KEY, old TEXT NOT NULL UNIQUE, new T
 CREATE TABLE attachments (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT, parent TEXT);
 CREATE TABLE media (seq INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, file TEXT, attachment TEXT, last_post TEXT);
 CREATE TABLE media_posts (media INTEGER NOT NULL, post TEXT NOT NULL);
+CREATE TABLE links (seq INTEGER PRIMARY KEY, post TEXT NOT NULL, link TEXT NOT NULL);
+CREATE TABLE known (path TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 
@@ -72,6 +74,26 @@ class SiteIndex:
         """Every redirect, in the order the old paths were first claimed; each iteration
         reads them afresh (the redirect files go through them once per format)."""
         return _Rows(self._db, "SELECT old, new FROM redirects ORDER BY seq")
+
+    def add_link(self, item: int, link: str) -> None:
+        """Item ``item`` links to ``link``, a path on the site (checked by :meth:`unresolved`)."""
+        self._db.execute("INSERT INTO links (post, link) VALUES (?, ?)", (str(item), _text(link)))
+
+    def know(self, paths: Iterable[str]) -> None:
+        """Paths the new site answers (a page, or a redirect), decoded."""
+        self._db.executemany("INSERT OR IGNORE INTO known VALUES (?)", ((_text(p),) for p in paths))
+
+    def unresolved(self, keys: Callable[[str], list[str]]) -> Iterator[tuple[int, str]]:
+        """``(item, link)`` of each link none of whose ``keys(link)`` the site answers, in order."""
+        for item, link in self._rows("SELECT post, link FROM links ORDER BY seq"):
+            if not any(self._db.execute("SELECT 1 FROM known WHERE path = ?", (_text(k),)).fetchone()
+                       for k in keys(link)):
+                yield int(item), link
+
+    def known_sources(self) -> Iterator[str]:
+        """Every new URL and every redirected old path (as stored)."""
+        yield from (row[0] for row in self._rows("SELECT url FROM urls"))
+        yield from (row[0] for row in self._rows("SELECT old FROM redirects"))
 
     def add_attachment(self, item: int, path: str, parent: int | None) -> None:
         self._db.execute(

@@ -15,6 +15,7 @@ import json
 import os
 import re
 from collections import Counter
+from urllib.parse import unquote
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,9 @@ from wpmigrate.writers.markdown import theme
 from wpmigrate.writers.markdown.frontmatter import without_surrogates
 from wpmigrate.writers.markdown.index import SiteIndex
 from wpmigrate.writers.markdown.paths import UniquePaths, inside, safe_segment
-from wpmigrate.writers.markdown.report import REPORT_FILE, Report
+from wpmigrate.writers.markdown.permalinks import hugo_pattern, structure, tagged
+from wpmigrate.writers.markdown.links import lookup_keys
+from wpmigrate.writers.markdown.report import REPORT_FILE, UNRESOLVED_FILE, Report
 from wpmigrate.writers.markdown.redirects import REDIRECTS_DIR, left_out, redirect_files
 from wpmigrate.writers.markdown.render import (
     RenderedPost, Settings, Skipped, finish, make_settings, new_url, privacy_warnings, render,
@@ -62,6 +65,13 @@ class Summary:
     #: Starter layout files (``--with-layouts``) written, and kept because the folder had them.
     layouts_written: int = 0
     layouts_kept: int = 0
+    #: Items served at their WordPress path, and those with none a static site can serve.
+    at_old_path: int = 0
+    moved: int = 0
+    #: The permalink structure most posts follow (``permalinks.structure``).
+    structure: str | None = None
+    #: One line per item whose slug or old path could not be kept.
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"markdown: {self.written} files written, {self.unchanged} unchanged"]
@@ -71,6 +81,16 @@ class Summary:
         if self.skipped:
             reasons = ", ".join(f"{n} ({reason})" for reason, n in sorted(self.skipped.items()))
             out.append(f"markdown: skipped {sum(self.skipped.values())} items: {reasons}")
+        if self.at_old_path or self.moved:
+            line = f"markdown: {self.at_old_path} items at their WordPress path"
+            if self.structure:
+                line += f" (permalinks {self.structure})"
+            if self.moved:
+                line += f", {self.moved} at a new path with a redirect (no served old path: ?p= links, none, or taken)"
+            out.append(line)
+        out += [f"markdown: warning: {w}" for w in self.warnings[:20]]
+        if len(self.warnings) > 20:
+            out.append(f"markdown: warning: {len(self.warnings) - 20} more items renamed or moved (see {REPORT_FILE})")
         if self.redirects_left_out:
             out.append(f"markdown: {self.redirects_left_out} old URLs left out of the redirect files "
                        "(a space, quote, ';', '{', '}' or '#' in the path would break a server's configuration)")
@@ -174,6 +194,8 @@ class MarkdownWriter:
         self.report = Report()
         self.paths = UniquePaths(self.index.take, reserved)
         self.locate = settings.media or media_mod.MediaPaths(frozenset())
+        #: How many posts follow each permalink structure (``permalinks.tagged``).
+        self.structures: Counter[str] = Counter()
 
     def add(self, item: Post | RenderedPost | Skipped) -> None:
         if isinstance(item, Post):
@@ -202,8 +224,14 @@ class MarkdownWriter:
         dated = profile.dated_names and item.kind == "post" and item.day and folder == profile.posts_dir
         prefix = "-".join(item.day) + "-" if dated else ""  # type: ignore[arg-type]
         relative, stem = self.paths.claim(folder, item.stem, prefix)
-        if stem != item.stem:
+        taken = bool(item.url) and not self.index.take("url:" + item.url.lower())  # type: ignore[union-attr]
+        if taken:
+            self.summary.warnings.append(f"{item.type} {item.id}: {item.url} is the address of an earlier item; "
+                                         "written at a new path")
+            item.url = None
+        if stem != item.stem or taken:
             item = finish(item, stem, self.settings)
+        self._count_address(item)
         self.folder.write(relative, item.front_text + "\n" + item.body)
         self.summary.posts[item.kind] += 1
         if item.comments_json is not None:
@@ -217,6 +245,22 @@ class MarkdownWriter:
             self.index.redirect(old, url)  # the first item to claim an old path keeps it
         for used in item.media:
             self.index.add_media(used, self.locate.relative, post=item.id)
+        for link in item.links:
+            self.index.add_link(item.id, link)
+
+    def _count_address(self, item: RenderedPost) -> None:
+        """Count where the item is served, warn of a changed slug, learn the permalink structure."""
+        if self.settings.new_urls:
+            return
+        if item.renamed_from is not None:
+            self.summary.warnings.append(f"{item.type} {item.id}: slug {item.renamed_from[:80]!r} cannot be a file "
+                                         f"name; file named {item.stem[:80]!r}")
+        if item.url:
+            self.summary.at_old_path += 1
+            if item.kind == "post":
+                self.structures[tagged(item.url, item.day, item.stem, item.id)] += 1
+        else:
+            self.summary.moved += 1
 
     def close(self) -> list[str]:
         """Redirects, the media manifest (and downloads), the marker; the summary lines."""
@@ -234,13 +278,31 @@ class MarkdownWriter:
             for url, file, attachment, posts in self.index.media()
         ))
         notes = self._download() if self.download_media else []
+        self.summary.structure = structure(self.structures)
         if self.profile.name == "hugo":
             self._hugo_config()
         if self.layouts:
             self._layouts()
+        self._unresolved_links()
         self.folder.write(REPORT_FILE, self.report.text())
         self.folder.write(MARKER, json.dumps({"profile": self.profile.name}) + "\n")
         return privacy_warnings(self.settings) + self.summary.lines() + self.report.lines() + notes
+
+    def _unresolved_links(self) -> None:
+        """List the internal links no page or redirect answers (``UNRESOLVED_FILE``), and count
+        them in the report."""
+        self.index.know(unquote(p) for p in list(self.index.known_sources()))
+        per_post: Counter[int] = Counter()
+
+        def rows() -> Iterator[str]:
+            yield "post,link\n"
+            for item, link in self.index.unresolved(lookup_keys):
+                per_post[item] += 1
+                yield csv_line(str(item), link)
+
+        self.folder.write_lines(UNRESOLVED_FILE, rows())
+        for item, count in per_post.items():
+            self.report.add({"id": item, "url": self.index.url(item)}, {"unresolved-links": {"links:unresolved": count}})
 
     def _download(self) -> list[str]:
         """Fetch every media file once (one URL per local file, preferring one without a query)."""
@@ -277,7 +339,17 @@ class MarkdownWriter:
             "languageCode": site.language or "en",
             "markup": {"goldmark": {"renderer": {"unsafe": True}}},
         }
+        if not self.settings.new_urls:
+            # Items state their old path (``url``); posts added later follow the old structure.
+            pattern = hugo_pattern(self.summary.structure) if self.summary.structure else None
+            if pattern:
+                config["permalinks"] = {"posts": pattern}
         self.folder.write("hugo.toml", tomli_w.dumps(config))
+
+
+def csv_line(*fields: str) -> str:
+    """One CSV line (quoted where a field needs it)."""
+    return ",".join('"' + f.replace('"', '""') + '"' if any(c in f for c in ',"\r\n') else f for f in fields) + "\n"
 
 
 def media_manifest(entries: Iterable[dict[str, Any]]) -> Iterator[str]:
