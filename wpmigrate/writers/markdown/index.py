@@ -62,6 +62,10 @@ class SiteIndex:
         """The new URL of item ``item`` (a later call for the same id replaces it)."""
         self._db.execute("INSERT OR REPLACE INTO urls VALUES (?, ?)", (str(item), _text(url)))
 
+    def is_url(self, path: str) -> bool:
+        """Whether an item was given ``path`` as its URL (case-insensitively, see the writer)."""
+        return bool(self._db.execute("SELECT 1 FROM taken WHERE path = ?", (_text("url:" + path.lower()),)).fetchone())
+
     def url(self, item: int) -> str | None:
         row = self._db.execute("SELECT url FROM urls WHERE id = ?", (str(item),)).fetchone()
         return row[0] if row else None

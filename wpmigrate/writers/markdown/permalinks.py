@@ -42,14 +42,13 @@ def served_path(path: str) -> str | None:
     if not path.startswith("/") or "?" in path or "#" in path:
         return None
     try:
-        decoded = unquote(path, errors="strict")
+        segments = [unquote(s, errors="strict") for s in path.split("/")]
     except UnicodeDecodeError:
         return None
-    segments = decoded.split("/")
     if any(_UNSAFE.search(s) or s in (".", "..") or len(s.encode("utf-8", "surrogatepass")) > NAME_BYTES
            for s in segments):
         return None
-    served = _SLASHES.sub("/", decoded)
+    served = _SLASHES.sub("/", "/".join(segments))
     return None if served == "/" else served
 
 

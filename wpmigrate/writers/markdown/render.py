@@ -375,4 +375,29 @@ def _old_paths(post: Post) -> list[str]:
                 old = f"{head}/{meta.value}" + ("/" if post.path.endswith("/") else "")
                 if old not in paths:
                     paths.append(old)
+        for old in _old_dates(post):
+            if old not in paths:
+                paths.append(old)
     return paths
+
+
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _old_dates(post: Post) -> list[str]:
+    """The post's path under each of its former dates (``_wp_old_date``), where the path holds its date."""
+    when = _DAY.match(post.date_local or post.date or "")
+    if not when:
+        return []
+    y, m, d = when.groups()
+    found = []
+    for meta in post.meta:
+        old = _DAY.fullmatch(meta.value.strip()) if meta.key == "_wp_old_date" and isinstance(meta.value, str) else None
+        if not old:
+            continue
+        oy, om, od = old.groups()
+        for new, former in ((f"/{y}/{m}/{d}/", f"/{oy}/{om}/{od}/"), (f"/{y}/{m}/", f"/{oy}/{om}/")):
+            if new in post.path:
+                found.append(post.path.replace(new, former, 1))
+                break
+    return found

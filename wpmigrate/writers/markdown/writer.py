@@ -27,6 +27,7 @@ from wpmigrate.model import Export, Post
 from wpmigrate.writers.markdown import media as media_mod
 from wpmigrate.writers.markdown import theme
 from wpmigrate.writers.markdown.frontmatter import without_surrogates
+from wpmigrate.writers.markdown.archives import archive_redirects, front_of
 from wpmigrate.writers.markdown.index import SiteIndex
 from wpmigrate.writers.markdown.paths import UniquePaths, inside, safe_segment
 from wpmigrate.writers.markdown.permalinks import hugo_pattern, structure, tagged
@@ -93,7 +94,7 @@ class Summary:
             out.append(f"markdown: warning: {len(self.warnings) - 20} more items renamed or moved (see {REPORT_FILE})")
         if self.redirects_left_out:
             out.append(f"markdown: {self.redirects_left_out} old URLs left out of the redirect files "
-                       "(a space, quote, ';', '{', '}' or '#' in the path would break a server's configuration)")
+                       "(a tab, newline, quote, ';', '{', '}', '#' or '$' in the path would break a server's configuration)")
         return out
 
 
@@ -196,6 +197,10 @@ class MarkdownWriter:
         self.locate = settings.media or media_mod.MediaPaths(frozenset())
         #: How many posts follow each permalink structure (``permalinks.tagged``).
         self.structures: Counter[str] = Counter()
+        #: For the archive redirects: the posts' days, the terms they use, how many.
+        self.days: set[tuple[str, str, str]] = set()
+        self.used_terms: set[tuple[str, str]] = set()
+        self.posts_written = 0
 
     def add(self, item: Post | RenderedPost | Skipped) -> None:
         if isinstance(item, Post):
@@ -247,6 +252,20 @@ class MarkdownWriter:
             self.index.add_media(used, self.locate.relative, post=item.id)
         for link in item.links:
             self.index.add_link(item.id, link)
+        self._note_archives(item, url)
+
+    def _note_archives(self, item: RenderedPost, url: str) -> None:
+        """What the archive redirects need of a written item: its day and terms (posts), its
+        comment feed's old address."""
+        if item.kind == "post" and not item.draft:
+            self.posts_written += 1
+            if item.day:
+                self.days.add(item.day)
+            for key, taxonomy in (("categories", "category"), ("tags", "post_tag")):
+                self.used_terms.update((taxonomy, name) for name in item.front.get(key) or ())
+        path = item.old_paths[0] if item.old_paths else ""
+        if path.endswith("/") and path != "/":
+            self.index.redirect(path + "feed/", url)
 
     def _count_address(self, item: RenderedPost) -> None:
         """Count where the item is served, warn of a changed slug, learn the permalink structure."""
@@ -270,6 +289,11 @@ class MarkdownWriter:
                 if path and path != "/":
                     self.index.redirect(path, target)
                 self.index.redirect(f"/?attachment_id={attachment}", target)
+        self.summary.structure = structure(self.structures)
+        for old, new in archive_redirects(self.profile, self.export.terms, self.used_terms, self.export.authors,
+                                          self.days, self.posts_written, front_of(self.summary.structure)):
+            if not self.index.is_url(old):
+                self.index.redirect(old, new)
         for name, lines in redirect_files(self.index.redirects()).items():
             self.folder.write_lines(f"{REDIRECTS_DIR}/{name}", lines)
         self.summary.redirects_left_out = left_out(self.index.redirects())
@@ -278,7 +302,6 @@ class MarkdownWriter:
             for url, file, attachment, posts in self.index.media()
         ))
         notes = self._download() if self.download_media else []
-        self.summary.structure = structure(self.structures)
         if self.profile.name == "hugo":
             self._hugo_config()
         if self.layouts:
@@ -344,6 +367,11 @@ class MarkdownWriter:
             pattern = hugo_pattern(self.summary.structure) if self.summary.structure else None
             if pattern:
                 config["permalinks"] = {"posts": pattern}
+            if any(self.index.is_url(path) for path in ("/tags/", "/categories/")):
+                # an item of the old site is there: Hugo's lists of all terms would take its place
+                config["disableKinds"] = ["taxonomy"]
+                # Hugo (0.73+) asks to confirm that "taxonomy" means these lists, as it does now
+                config["ignoreErrors"] = ["error-disable-taxonomy"]
         self.folder.write("hugo.toml", tomli_w.dumps(config))
 
 
