@@ -57,14 +57,16 @@ def _usable(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
     seen: set[str] = set()
     for old, new in pairs:
         old = _decoded(old)
-        if old != _decoded(new) and _quotable(old, new) and old not in seen:
+        # "/a/" -> "/a" is no redirect either: a server serves both from the folder /a/
+        if old.rstrip("/") != _decoded(new).rstrip("/") and _quotable(old, new) and old not in seen:
             seen.add(old)
             yield old, new
 
 
 def left_out(pairs: Iterable[tuple[str, str]]) -> int:
     """How many pairs redirect somewhere else but are not written."""
-    return sum(1 for old, new in pairs if _decoded(old) != _decoded(new) and not _quotable(_decoded(old), new))
+    return sum(1 for old, new in pairs
+               if _decoded(old).rstrip("/") != _decoded(new).rstrip("/") and not _quotable(_decoded(old), new))
 
 
 def _decoded(path: str) -> str:
@@ -126,6 +128,8 @@ def _nginx(pairs: Iterator[tuple[str, str]], sizes: tuple[int, int]) -> Iterator
     yield '    default "";\n'
     for old, new in pairs:
         yield f'    "{_nginx_string(old)}" "{_target(new)}";\n'
+        if len(old) > 1 and old.endswith("/"):  # WordPress answers without the slash too
+            yield f'    "{_nginx_string(old[:-1])}" "{_target(new)}";\n'
     yield "}\n"
 
 
@@ -135,7 +139,8 @@ def _apache(pairs: Iterator[tuple[str, str]]) -> Iterator[str]:
     for old, new in pairs:
         path, query = _split(old)
         # "/?": the path has its leading "/" in a server's configuration, not in .htaccess
-        pattern = "^/?" + re.escape(path.lstrip("/")).replace("\\ ", "\\x20") + "$"
+        # the slash at the end optional, as WordPress has it
+        pattern = "^/?" + re.escape(path.strip("/")).replace("\\ ", "\\x20") + ("/?$" if path != "/" else "$")
         for name, value in query:
             yield f"RewriteCond %{{QUERY_STRING}} (^|&){re.escape(name)}={re.escape(value)}(&|$)\n"
         yield f"RewriteRule {pattern} {_apache_target(new)}{'?' if query else ''} [R=301,NE,L]\n"

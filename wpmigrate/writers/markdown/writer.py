@@ -314,7 +314,7 @@ class MarkdownWriter:
     def _unresolved_links(self) -> None:
         """List the internal links no page or redirect answers (``UNRESOLVED_FILE``), and count
         them in the report."""
-        self.index.know(unquote(p) for p in list(self.index.known_sources()))
+        self.index.know(["/", *(unquote(p) for p in list(self.index.known_sources()))])  # "/": the home page
         per_post: Counter[int] = Counter()
 
         def rows() -> Iterator[str]:
