@@ -19,12 +19,12 @@ from wpmigrate.writers.markdown import frontmatter as fm
 from wpmigrate.writers.markdown.comments import comment_thread
 from wpmigrate.writers.markdown.convert_html import HtmlOptions, to_markdown
 from wpmigrate.writers.markdown.escape import needs_raw_liquid
+from wpmigrate.writers.markdown.links import SiteLinks, site_links
 from wpmigrate.writers.markdown.media import MediaPaths, hostname
 from wpmigrate.writers.markdown.options import COMMENT_MODES, FRONT_MATTER_FORMATS
 from wpmigrate.writers.markdown.paths import safe_segment, safe_stem
 from wpmigrate.writers.markdown.permalinks import as_directory, file_stem, served_path
 from wpmigrate.writers.markdown.profiles import Profile, get_profile
-from wpmigrate.writers.markdown.links import SiteLinks, site_links
 from wpmigrate.writers.markdown.report import notes_of
 from wpmigrate.writers.markdown.source import markdown_source_body
 
