@@ -24,6 +24,8 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 
+from wpmigrate.writers.markdown.redirects import decoded_path
+
 _SCHEMA = """
 CREATE TABLE taken (path TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE urls (id TEXT PRIMARY KEY, url TEXT NOT NULL) WITHOUT ROWID;
@@ -71,8 +73,10 @@ class SiteIndex:
         return row[0] if row else None
 
     def redirect(self, old: str, new: str) -> None:
-        """``old`` redirects to ``new``, unless an earlier call claimed ``old``."""
-        self._db.execute("INSERT OR IGNORE INTO redirects (old, new) VALUES (?, ?)", (_text(old), _text(new)))
+        """``old`` redirects to ``new``, unless an earlier call claimed ``old`` (compared as
+        servers compare paths: decoded, see ``redirects.decoded_path``)."""
+        self._db.execute("INSERT OR IGNORE INTO redirects (old, new) VALUES (?, ?)",
+                         (_text(decoded_path(old)), _text(new)))
 
     def redirects(self) -> Iterable[tuple[str, str]]:
         """Every redirect, in the order the old paths were first claimed; each iteration

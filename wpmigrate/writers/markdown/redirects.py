@@ -14,12 +14,14 @@ that is not forced ("shadowing").
 Non-ASCII paths are written the way each server compares them: nginx (``$uri``) and
 Apache (``RewriteRule``) match the decoded path, so the rules hold it decoded (UTF-8);
 Netlify's rules and every target are percent-encoded, as a ``Location`` header must be.
-An old path that decodes to its new URL is no redirect: the page itself is there.
+The writer's index holds old paths decoded (:func:`decoded_path`): one path spelled two ways is
+one rule, and an old path that decodes to its new URL is no redirect (the page itself is there).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import re
@@ -52,28 +54,23 @@ def redirect_files(pairs: Iterable[tuple[str, str]]) -> dict[str, Iterator[str]]
 
 
 def _usable(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
-    """The pairs that redirect somewhere else, between paths every format can quote; the old
-    path decoded, once (two spellings of one path are one rule)."""
-    seen: set[str] = set()
-    for old, new in pairs:
-        old = _decoded(old)
-        # "/a/" -> "/a" is no redirect either: a server serves both from the folder /a/
-        if old.rstrip("/") != _decoded(new).rstrip("/") and _quotable(old, new) and old not in seen:
-            seen.add(old)
-            yield old, new
+    """The pairs that redirect somewhere else, from paths every format can quote. ``pairs``
+    hold decoded paths (:func:`decoded_path`), each old path once (the writer's index)."""
+    # "/a/" -> "/a" is no redirect either: a server serves both from the folder /a/
+    return ((old, new) for old, new in pairs if old.rstrip("/") != new.rstrip("/") and _quotable(old, new))
 
 
 def left_out(pairs: Iterable[tuple[str, str]]) -> int:
     """How many pairs redirect somewhere else but are not written."""
-    return sum(1 for old, new in pairs
-               if _decoded(old).rstrip("/") != _decoded(new).rstrip("/") and not _quotable(_decoded(old), new))
+    return sum(1 for old, new in pairs if old.rstrip("/") != new.rstrip("/") and not _quotable(old, new))
 
 
-def _decoded(path: str) -> str:
-    """``path`` percent-decoded (left as it is where its escapes are not UTF-8), its slashes
-    merged as servers merge them (``//a/`` is ``/a/``)."""
+def decoded_path(path: str) -> str:
+    """``path`` as servers compare it: percent-decoded (left as it is where its escapes are not
+    UTF-8), its slashes merged (``//a/`` is ``/a/``); a query is kept as it is."""
     head, mark, query = path.partition("?")
-    head = _SLASHES.sub("/", head)
+    if "//" in head:
+        head = _SLASHES.sub("/", head)
     if "%" in head:
         try:
             head = unquote(head, errors="strict")
@@ -82,6 +79,7 @@ def _decoded(path: str) -> str:
     return head + mark + query
 
 
+@functools.lru_cache(maxsize=4096)  # many old paths lead to one new page
 def _target(url: str) -> str:
     """A URL as a ``Location`` header (or a Netlify rule) holds it: percent-encoded."""
     return quote(url, safe=_URL_SAFE)

@@ -15,7 +15,6 @@ import json
 import os
 import re
 from collections import Counter
-from urllib.parse import unquote
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -314,7 +313,7 @@ class MarkdownWriter:
     def _unresolved_links(self) -> None:
         """List the internal links no page or redirect answers (``UNRESOLVED_FILE``), and count
         them in the report."""
-        self.index.know(["/", *(unquote(p) for p in list(self.index.known_sources()))])  # "/": the home page
+        self.index.know(["/", *list(self.index.known_sources())])  # decoded already; "/": the home page
         per_post: Counter[int] = Counter()
 
         def rows() -> Iterator[str]:
