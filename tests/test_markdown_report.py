@@ -122,11 +122,15 @@ def test_unresolved_internal_links_are_listed_and_counted(tmp_path):
     source = tmp_path / "links.xml"
     text = FIXTURE.read_text(encoding="utf-8")
     missing = '<a href="https://fidelity.example.test/no-such-page/">gone</a>'
-    source.write_text(text.replace("Beside it; see ", f"Beside it; {missing} see ", 1), encoding="utf-8")
+    moved = '<a href="https://fidelity.example.test/2019/01/code-samples/">moved</a>'  # a wrong address
+    source.write_text(text.replace("Beside it; see ", f"Beside it; {missing} {moved} see ", 1), encoding="utf-8")
     assert missing in source.read_text(encoding="utf-8"), "the fixture has the paragraph the link goes in"
     output = _run(tmp_path / "site", source)
     listed = (tmp_path / "site" / UNRESOLVED_FILE).read_text(encoding="utf-8").splitlines()
     assert listed[0] == "post,link" and len(listed) == 2 and listed[1].endswith(",/no-such-page/")
     assert "links to the site's own pages that lead nowhere on the new site: 1 in 1 post" in output
+    # as WordPress guessed a post from its slug, the wrong address redirects to it
+    assert "/2019/01/code-samples/,/code-samples/" in (tmp_path / "site" / "redirects" / "redirects.csv").read_text()
+    assert "1 link to a wrong address of a post redirected to it by its slug" in output
     totals = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))["totals"]
     assert totals["unresolved-links"] == {"links:unresolved": 1}

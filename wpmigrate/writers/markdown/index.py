@@ -35,6 +35,8 @@ CREATE TABLE media (seq INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, file TEXT
 CREATE TABLE media_posts (media INTEGER NOT NULL, post TEXT NOT NULL);
 CREATE TABLE links (seq INTEGER PRIMARY KEY, post TEXT NOT NULL, link TEXT NOT NULL);
 CREATE TABLE known (path TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE slugs (slug TEXT NOT NULL, url TEXT NOT NULL);
+CREATE INDEX slugs_slug ON slugs (slug);
 """
 
 
@@ -86,6 +88,16 @@ class SiteIndex:
     def add_link(self, item: int, link: str) -> None:
         """Item ``item`` links to ``link``, a path on the site (checked by :meth:`unresolved`)."""
         self._db.execute("INSERT INTO links (post, link) VALUES (?, ?)", (str(item), _text(link)))
+
+    def add_slug(self, slug: str, url: str) -> None:
+        """An item's URL ends in ``slug`` (for :meth:`guess`)."""
+        if slug:
+            self._db.execute("INSERT INTO slugs VALUES (?, ?)", (_text(slug), _text(url)))
+
+    def guess(self, slug: str) -> str | None:
+        """The URL of the one item whose URL ends in ``slug``; None for none or several."""
+        rows = self._db.execute("SELECT DISTINCT url FROM slugs WHERE slug = ? LIMIT 2", (_text(slug),)).fetchall()
+        return rows[0][0] if len(rows) == 1 else None
 
     def know(self, paths: Iterable[str]) -> None:
         """Paths the new site answers (a page, or a redirect), decoded."""

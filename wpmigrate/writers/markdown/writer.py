@@ -70,6 +70,8 @@ class Summary:
     moved: int = 0
     #: The permalink structure most posts follow (``permalinks.structure``).
     structure: str | None = None
+    #: Links to a wrong address of a post, redirected to it by its slug (as WordPress guesses).
+    links_guessed: int = 0
     #: One line per item whose slug or old path could not be kept.
     warnings: list[str] = field(default_factory=list)
 
@@ -88,6 +90,10 @@ class Summary:
             if self.moved:
                 line += f", {self.moved} at a new path with a redirect (no served old path: ?p= links, none, or taken)"
             out.append(line)
+        if self.links_guessed:
+            plural = "s" if self.links_guessed != 1 else ""
+            out.append(f"markdown: {self.links_guessed} link{plural} to a wrong address of a post redirected "
+                       "to it by its slug, as WordPress did")
         out += [f"markdown: warning: {w}" for w in self.warnings[:20]]
         if len(self.warnings) > 20:
             out.append(f"markdown: warning: {len(self.warnings) - 20} more items renamed or moved (see {REPORT_FILE})")
@@ -245,6 +251,7 @@ class MarkdownWriter:
             self.report.add({"id": item.id, "type": item.type, "title": item.front.get("title"), "file": relative,
                              "url": url, "original_url": item.front.get("original_url")}, item.notes)
         self.index.set_url(item.id, url)
+        self.index.add_slug(_last_segment(url), url)
         for old in item.old_paths:
             self.index.redirect(old, url)  # the first item to claim an old path keeps it
         for used in item.media:
@@ -282,17 +289,8 @@ class MarkdownWriter:
 
     def close(self) -> list[str]:
         """Redirects, the media manifest (and downloads), the marker; the summary lines."""
-        for attachment, path, parent in self.index.attachments():
-            target = self.index.url(parent) if parent else None
-            if target:
-                if path and path != "/":
-                    self.index.redirect(path, target)
-                self.index.redirect(f"/?attachment_id={attachment}", target)
-        self.summary.structure = structure(self.structures)
-        for old, new in archive_redirects(self.profile, self.export.terms, self.used_terms, self.export.authors,
-                                          self.days, self.posts_written, front_of(self.summary.structure)):
-            if not self.index.is_url(old):
-                self.index.redirect(old, new)
+        self._more_redirects()
+        self._unresolved_links()
         for name, lines in redirect_files(self.index.redirects()).items():
             self.folder.write_lines(f"{REDIRECTS_DIR}/{name}", lines)
         self.summary.redirects_left_out = left_out(self.index.redirects())
@@ -305,20 +303,41 @@ class MarkdownWriter:
             self._hugo_config()
         if self.layouts:
             self._layouts()
-        self._unresolved_links()
         self.folder.write(REPORT_FILE, self.report.text())
         self.folder.write(MARKER, json.dumps({"profile": self.profile.name}) + "\n")
         return privacy_warnings(self.settings) + self.summary.lines() + self.report.lines() + notes
 
+    def _more_redirects(self) -> None:
+        """Attachment pages to their post; archives and feeds (``archives.py``)."""
+        for attachment, path, parent in self.index.attachments():
+            target = self.index.url(parent) if parent else None
+            if target:
+                if path and path != "/":
+                    self.index.redirect(path, target)
+                self.index.redirect(f"/?attachment_id={attachment}", target)
+        self.summary.structure = structure(self.structures)
+        for old, new in archive_redirects(self.profile, self.export.terms, self.used_terms, self.export.authors,
+                                          self.days, self.posts_written, front_of(self.summary.structure)):
+            if not self.index.is_url(old):
+                self.index.redirect(old, new)
+
     def _unresolved_links(self) -> None:
         """List the internal links no page or redirect answers (``UNRESOLVED_FILE``), and count
-        them in the report."""
+        them in the report. A link whose last segment is the slug of exactly one item redirects
+        there, as WordPress guesses a post from a wrong address (``redirect_guess_404_permalink``)."""
         self.index.know(["/", *list(self.index.known_sources())])  # decoded already; "/": the home page
         per_post: Counter[int] = Counter()
 
         def rows() -> Iterator[str]:
             yield "post,link\n"
             for item, link in self.index.unresolved(lookup_keys):
+                path = lookup_keys(link)[0]
+                guess = None if "?" in path else self.index.guess(_last_segment(path))
+                if guess:
+                    self.index.redirect(path, guess)
+                    self.index.know([path])
+                    self.summary.links_guessed += 1
+                    continue
                 per_post[item] += 1
                 yield csv_line(str(item), link)
 
@@ -372,6 +391,11 @@ class MarkdownWriter:
                 # Hugo (0.73+) asks to confirm that "taxonomy" means these lists, as it does now
                 config["ignoreErrors"] = ["error-disable-taxonomy"]
         self.folder.write("hugo.toml", tomli_w.dumps(config))
+
+
+def _last_segment(path: str) -> str:
+    """The last segment of a URL path (``/2020/01/hello/`` -> ``hello``)."""
+    return path.rstrip("/").rpartition("/")[2]
 
 
 def csv_line(*fields: str) -> str:
