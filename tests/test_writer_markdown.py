@@ -545,3 +545,11 @@ def test_a_post_type_too_long_for_a_folder_name_is_cut(tmp_path):
     posts = [Post(id=1, type="x" * 300, slug="a"), Post(id=2, type="x" * 300, slug="a")]
     out, _ = _write(tmp_path, posts)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == [f"{'x' * 80}/a-2.md", f"{'x' * 80}/a.md"]
+
+
+def test_the_summary_names_twenty_renamed_items_and_counts_the_rest():
+    from wpmigrate.writers.markdown.writer import Summary  # noqa: PLC0415
+
+    lines = Summary(warnings=[f"post {n}: renamed" for n in range(25)]).lines()
+    warned = [line for line in lines if line.startswith("markdown: warning: post ")]
+    assert len(warned) == 20 and "markdown: warning: and 5 more items renamed or moved" in lines

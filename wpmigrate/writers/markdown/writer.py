@@ -96,7 +96,7 @@ class Summary:
                        "to it by its slug, as WordPress did")
         out += [f"markdown: warning: {w}" for w in self.warnings[:20]]
         if len(self.warnings) > 20:
-            out.append(f"markdown: warning: {len(self.warnings) - 20} more items renamed or moved (see {REPORT_FILE})")
+            out.append(f"markdown: warning: and {len(self.warnings) - 20} more items renamed or moved")
         if self.redirects_left_out:
             out.append(f"markdown: {self.redirects_left_out} old URLs left out of the redirect files "
                        "(a tab, newline, quote, ';', '{', '}', '#' or '$' in the path would break a server's configuration)")
