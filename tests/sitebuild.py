@@ -69,7 +69,9 @@ class Built:
 
     def page(self, url: str) -> html.HtmlElement:
         """The built page at ``url`` (``/a/b/`` is ``a/b/index.html``), parsed."""
-        path = self.public / url.strip("/") / "index.html"
+        path = self.public / url.strip("/")
+        if not url.endswith(".html"):
+            path = path / "index.html"
         assert path.is_file(), f"{self.profile}: no page built at {url} ({path})"
         return html.fromstring(path.read_bytes())
 
@@ -140,11 +142,11 @@ def posts(site: Path, profile: str) -> list[tuple[Path, dict]]:
 
 
 def post_url(profile: str, front: dict) -> str:
-    """The URL the writer promised for a post: its permalink, else the profile's pattern."""
-    chosen = PROFILES[profile]
-    if chosen.url_key:
-        return front[chosen.url_key]
-    return chosen.post_url.format(slug=front["slug"])
+    """The URL the writer promised for a post: its ``url`` or ``permalink``, else the profile's pattern."""
+    for key in ("url", "permalink"):
+        if front.get(key):
+            return front[key]
+    return PROFILES[profile].post_url.format(slug=front["slug"])
 
 
 def scheduled(front: dict, date_key: str) -> bool:

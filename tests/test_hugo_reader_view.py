@@ -38,7 +38,7 @@ def _page(public, path: str):
 
 
 def test_replies_are_read_under_the_comments_they_answer(public):
-    page = _page(public, "posts/replies-out-of-order")
+    page = _page(public, "blog/2018/01/12/replies-out-of-order")  # its WordPress address
     thread = '//section[@class="comments"]/ol'
     assert [li.get("id") for li in page.xpath(f"{thread}/li")] == ["comment-903", "comment-906", "comment-907"]
     nested = page.xpath('//li[@id="comment-903"]/ol/li[@id="comment-905"]/ol/li[@id="comment-902"]')

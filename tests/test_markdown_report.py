@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from tests.conftest import CORPUS
 from wpmigrate.cli import cli
-from wpmigrate.writers.markdown.report import Report, notes_of, old_site_links, site_hosts
+from wpmigrate.writers.markdown.links import lookup_keys, site_links
+from wpmigrate.writers.markdown.report import UNRESOLVED_FILE, Report, notes_of
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "fidelity" / "blog.xml"
 
@@ -37,7 +38,7 @@ def test_report_lists_each_post_with_what_it_lost(run):
     embeds = by_file["content/posts/embeds.md"]["notes"]
     assert embeds["embeds-linked"] == {"facebook": 1, "instagram": 1, "object": 1}
     assert embeds["embeds-from-cache"] == {"twitter": 1}
-    assert by_file["content/posts/figures.md"]["notes"] == {"old-site-links": {"links:old-site": 2}}
+    assert "content/posts/figures.md" not in by_file, "its links to the site lead to pages of the new site"
     assert "content/posts/structure.md" not in by_file, "a post carried over whole is not listed"
 
 
@@ -94,12 +95,42 @@ def test_quirks_export_reports_its_form_textile_and_tweet(tmp_path):
     assert totals["forms-removed"] == {"contact-form": 1}
     assert totals["text-format"]["textile"] == 1
     assert totals["embeds-linked"] == {"twitter": 1}
-    assert totals["old-site-links"] == {"links:old-site": 2}  # www. or not; not the .wordpress.com alias
+    assert "unresolved-links" not in totals
+    pictures = (tmp_path / "site" / "content" / "posts" / "pictures.md").read_text(encoding="utf-8")
+    # www. or not, http or https, the WordPress.com alias: each made root-relative
+    for link in ("(/blog/2018/01/04/videos-and-maps/)", "(/blog/2018/01/02/two_code_samples/)", "(/?p=202)"):
+        assert link in pictures
+    assert "blog.example.com/blog" not in pictures.split("---", 2)[2] and "wordpress.com" not in pictures
+    assert (tmp_path / "site" / UNRESOLVED_FILE).read_text() == "post,link\n"
 
 
-def test_site_hosts_and_old_site_links():
-    hosts = site_hosts("https://www.blog.example.test/", "http://wordpress.com", "")
-    assert hosts == {"blog.example.test"}
-    html = ('<a href="http://blog.example.test/a/">a</a> <a href="https://www.blog.example.test/?p=2">b</a> '
-            '<a href="https://blog.example.test/wp-content/uploads/x.pdf">pdf</a> <a href="https://other.test/">c</a>')
-    assert old_site_links(html, hosts) == 2
+def test_site_links_become_root_relative():
+    links = site_links("https://www.blog.example.test/home", "http://wordpress.com", "")
+    assert links.hosts == {"blog.example.test", "blog.example.wordpress.com"}
+    html = ('<a href="http://blog.example.test/home/a/">a</a> <a href="https://www.blog.example.test/home/?p=2#c">b</a> '
+            '<a href="https://blog.example.test/wp-content/uploads/x.pdf">pdf</a> <a href="https://other.test/">c</a> '
+            '<a href="https://blog.example.wordpress.com/home/b/">d</a> <a href="/home/e/">e</a>')
+    rewritten, found = links.rewrite(html)
+    assert found == ["/a/", "/?p=2#c", "/b/", "/e/"]
+    assert 'href="/a/"' in rewritten and 'href="/?p=2#c"' in rewritten and 'href="https://other.test/"' in rewritten
+    assert "x.pdf" in rewritten and "https://blog.example.test/wp-content" in rewritten, "media is left to --download-media"
+    assert lookup_keys("/caf%C3%A9/?utm=1#x") == ["/café/", "/café"]
+    assert lookup_keys("/?p=2&utm=x") == ["/?p=2"]
+
+
+def test_unresolved_internal_links_are_listed_and_counted(tmp_path):
+    source = tmp_path / "links.xml"
+    text = FIXTURE.read_text(encoding="utf-8")
+    missing = '<a href="https://fidelity.example.test/no-such-page/">gone</a>'
+    moved = '<a href="https://fidelity.example.test/2019/01/code-samples/">moved</a>'  # a wrong address
+    source.write_text(text.replace("Beside it; see ", f"Beside it; {missing} {moved} see ", 1), encoding="utf-8")
+    assert missing in source.read_text(encoding="utf-8"), "the fixture has the paragraph the link goes in"
+    output = _run(tmp_path / "site", source)
+    listed = (tmp_path / "site" / UNRESOLVED_FILE).read_text(encoding="utf-8").splitlines()
+    assert listed[0] == "post,link" and len(listed) == 2 and listed[1].endswith(",/no-such-page/")
+    assert "links to the site's own pages that lead nowhere on the new site: 1 in 1 post" in output
+    # as WordPress guessed a post from its slug, the wrong address redirects to it
+    assert "/2019/01/code-samples/,/code-samples/" in (tmp_path / "site" / "redirects" / "redirects.csv").read_text()
+    assert "1 link to a wrong address of a post redirected to it by its slug" in output
+    totals = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))["totals"]
+    assert totals["unresolved-links"] == {"links:unresolved": 1}

@@ -96,12 +96,12 @@ def test_redirects_and_media_manifest(sample_site):
     out, _ = sample_site
     csv = (out / "redirects" / "redirects.csv").read_text().splitlines()
     assert csv[0] == "old,new"
-    assert "/2016/11/22/south-korea-japan-gsomia/,/posts/01-2002/" in csv, "_wp_old_slug"
-    assert "/?p=2002,/posts/01-2002/" in csv and "/?page_id=2,/about/" in csv
-    assert "/?attachment_id=2003,/posts/01-2002/" in csv, "attachment pages go to their post"
-    assert '"/?p=2002" "/posts/01-2002/";' in (out / "redirects" / "nginx.conf").read_text()
+    assert "/2016/11/22/south-korea-japan-gsomia/,/2016/11/22/01-2002/" in csv, "_wp_old_slug"
+    assert "/?p=2002,/2016/11/22/01-2002/" in csv and "/?page_id=2,/about/" in csv
+    assert "/?attachment_id=2003,/2016/11/22/01-2002/" in csv, "attachment pages go to their post"
+    assert '"/?p=2002" "/2016/11/22/01-2002/";' in (out / "redirects" / "nginx.conf").read_text()
     assert "RewriteCond %{QUERY_STRING} (^|&)p=2002(&|$)" in (out / "redirects" / "apache.htaccess").read_text()
-    assert "/ p=2002 /posts/01-2002/ 301" in (out / "redirects" / "_redirects").read_text()
+    assert "/ p=2002 /2016/11/22/01-2002/ 301" in (out / "redirects" / "_redirects").read_text()
     media = json.loads((out / "media.json").read_text())["media"]
     attachment = [m for m in media if m["attachment"] == 2003]
     assert attachment and attachment[0]["url"].endswith("south-korea.jpg")
@@ -134,7 +134,8 @@ def test_profiles_layout(run_cli, tmp_path, profile, post, page, fmt):
     if profile == "astro":
         assert front["pubDate"].year == 2016
     if profile == "hugo":
-        assert front["aliases"][0] == "/2016/11/22/01-2002/"
+        assert front["url"] == "/2016/11/22/01-2002/", "served at its WordPress path"
+        assert front["aliases"][0] == "/2016/11/22/south-korea-japan-gsomia/", "its old slug redirects"
         assert tomllib.loads((out / "hugo.toml").read_text())["markup"]["goldmark"]["renderer"]["unsafe"] is True
 
 
@@ -166,12 +167,31 @@ def test_paths_are_safe_and_never_overwrite(tmp_path):
         Post(id=5, slug="", title="Ünïcödé title!"),
         Post(id=6, slug="Same", title="D"),
     ]
-    out, _ = _write(tmp_path, posts)
+    out, _ = _write(tmp_path, posts, new_urls=True)
     names = sorted(p.name for p in (out / "posts").iterdir())
     assert names == ["etc-passwd.md", "post-4.md", "same-2.md", "same-3.md", "same.md", "unicode-title.md"]
     assert not (tmp_path / "etc").exists()
     assert [split(out / "posts" / n)[0]["wp_id"] for n in ("same.md", "same-2.md", "same-3.md")] == [2, 3, 6]
     assert split(out / "posts" / "same-2.md")[0]["slug"] == "same-2", "the slug follows the unique name"
+
+
+def test_slugs_are_kept_verbatim_unless_no_file_can_have_them(tmp_path):
+    long = "λ" * 200  # 400 bytes: over any file system's 255-byte name limit
+    posts = [
+        Post(id=1, slug="../../etc/passwd", title="A"),
+        Post(id=2, slug="under_score", title="B"),
+        Post(id=3, slug="Ωμέγα-»-…", title="C"),
+        Post(id=4, slug=long, title="D"),
+        Post(id=5, slug="", title="Ünïcödé title!"),
+    ]
+    out, lines = _write(tmp_path, posts)
+    names = sorted(p.name for p in (out / "posts").iterdir())
+    assert "under_score.md" in names and "Ωμέγα-»-….md" in names and "unicode-title.md" in names
+    assert "..-..-etc-passwd.md" in names and not (tmp_path / "etc").exists()
+    cut = next(n for n in names if n.startswith("λ"))
+    assert len(cut.encode()) <= 255 and long.startswith(cut.removesuffix(".md"))
+    warned = [line for line in lines if "cannot be a file name" in line]
+    assert len(warned) == 2 and any("post 1:" in line for line in warned) and any("post 4:" in line for line in warned)
 
 
 def test_include_status_and_type(tmp_path):
@@ -525,3 +545,11 @@ def test_a_post_type_too_long_for_a_folder_name_is_cut(tmp_path):
     posts = [Post(id=1, type="x" * 300, slug="a"), Post(id=2, type="x" * 300, slug="a")]
     out, _ = _write(tmp_path, posts)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == [f"{'x' * 80}/a-2.md", f"{'x' * 80}/a.md"]
+
+
+def test_the_summary_names_twenty_renamed_items_and_counts_the_rest():
+    from wpmigrate.writers.markdown.writer import Summary  # noqa: PLC0415
+
+    lines = Summary(warnings=[f"post {n}: renamed" for n in range(25)]).lines()
+    warned = [line for line in lines if line.startswith("markdown: warning: post ")]
+    assert len(warned) == 20 and "markdown: warning: and 5 more items renamed or moved" in lines

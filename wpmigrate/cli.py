@@ -104,6 +104,9 @@ _CONVERSION_OPTIONS = [
                       "Default: on for a new or empty folder."),
     click.option("--download-media", is_flag=True,
                  help="--to markdown: fetch every media file into the site and link to the local copies."),
+    click.option("--new-urls", is_flag=True,
+                 help="--to markdown: give items fresh addresses (/posts/<slug>/, slugs made ASCII) and "
+                      "redirect the old ones. Default: every post and page keeps its WordPress path."),
     click.option("--raw-content", is_flag=True, help="Skip content cleaning (no content.html)."),
     click.option("--keep-noise", is_flag=True, help="Keep sharing buttons, likes, ads and other widget noise."),
     click.option("--unknown-shortcodes", type=click.Choice(["keep", "drop", "raw"]), default="keep",
@@ -239,6 +242,10 @@ def _format_options(options: dict) -> dict:
     return {**_sql_options(options), **_markdown_options(options)}
 
 
+#: Format option -> its flag, where the flag is not the option's name with "-" for "_".
+_FLAG_NAMES = {"fields": "field", "layouts": "with-layouts/--no-layouts"}
+
+
 def _markdown_options(options: dict) -> dict:
     """Pop the Markdown options from ``options``: the format options of --to markdown."""
     given = {
@@ -249,6 +256,7 @@ def _markdown_options(options: dict) -> dict:
         "include_type": _listed(options.pop("include_type")),
         "comments": options.pop("comments"),
         "download_media": options.pop("download_media"),
+        "new_urls": options.pop("new_urls"),
     }
     used = {key: value for key, value in given.items() if value}
     layouts = options.pop("layouts")
@@ -256,9 +264,8 @@ def _markdown_options(options: dict) -> dict:
         used["layouts"] = layouts
     if options["to"] != "markdown":
         if used:
-            name = next(iter(used)).replace("_", "-").removesuffix("s")
-            raise UsageError(f"--{'with-layouts/--no-layouts' if name == 'layout' else name} "
-                             "applies to --to markdown only")
+            name = _FLAG_NAMES.get(next(iter(used)), next(iter(used)).replace("_", "-"))
+            raise UsageError(f"--{name} applies to --to markdown only")
         return {}
     return used
 

@@ -24,6 +24,8 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 
+from wpmigrate.writers.markdown.redirects import decoded_path
+
 _SCHEMA = """
 CREATE TABLE taken (path TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE urls (id TEXT PRIMARY KEY, url TEXT NOT NULL) WITHOUT ROWID;
@@ -31,6 +33,10 @@ CREATE TABLE redirects (seq INTEGER PRIMARY KEY, old TEXT NOT NULL UNIQUE, new T
 CREATE TABLE attachments (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT, parent TEXT);
 CREATE TABLE media (seq INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, file TEXT, attachment TEXT, last_post TEXT);
 CREATE TABLE media_posts (media INTEGER NOT NULL, post TEXT NOT NULL);
+CREATE TABLE links (seq INTEGER PRIMARY KEY, post TEXT NOT NULL, link TEXT NOT NULL);
+CREATE TABLE known (path TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE slugs (slug TEXT NOT NULL, url TEXT NOT NULL);
+CREATE INDEX slugs_slug ON slugs (slug);
 """
 
 
@@ -60,18 +66,54 @@ class SiteIndex:
         """The new URL of item ``item`` (a later call for the same id replaces it)."""
         self._db.execute("INSERT OR REPLACE INTO urls VALUES (?, ?)", (str(item), _text(url)))
 
+    def is_url(self, path: str) -> bool:
+        """Whether an item was given ``path`` as its URL (case-insensitively, see the writer)."""
+        return bool(self._db.execute("SELECT 1 FROM taken WHERE path = ?", (_text("url:" + path.lower()),)).fetchone())
+
     def url(self, item: int) -> str | None:
         row = self._db.execute("SELECT url FROM urls WHERE id = ?", (str(item),)).fetchone()
         return row[0] if row else None
 
     def redirect(self, old: str, new: str) -> None:
-        """``old`` redirects to ``new``, unless an earlier call claimed ``old``."""
-        self._db.execute("INSERT OR IGNORE INTO redirects (old, new) VALUES (?, ?)", (_text(old), _text(new)))
+        """``old`` redirects to ``new``, unless an earlier call claimed ``old`` (compared as
+        servers compare paths: decoded, see ``redirects.decoded_path``)."""
+        self._db.execute("INSERT OR IGNORE INTO redirects (old, new) VALUES (?, ?)",
+                         (_text(decoded_path(old)), _text(new)))
 
     def redirects(self) -> Iterable[tuple[str, str]]:
         """Every redirect, in the order the old paths were first claimed; each iteration
         reads them afresh (the redirect files go through them once per format)."""
         return _Rows(self._db, "SELECT old, new FROM redirects ORDER BY seq")
+
+    def add_link(self, item: int, link: str) -> None:
+        """Item ``item`` links to ``link``, a path on the site (checked by :meth:`unresolved`)."""
+        self._db.execute("INSERT INTO links (post, link) VALUES (?, ?)", (str(item), _text(link)))
+
+    def add_slug(self, slug: str, url: str) -> None:
+        """An item's URL ends in ``slug`` (for :meth:`guess`)."""
+        if slug:
+            self._db.execute("INSERT INTO slugs VALUES (?, ?)", (_text(slug), _text(url)))
+
+    def guess(self, slug: str) -> str | None:
+        """The URL of the one item whose URL ends in ``slug``; None for none or several."""
+        rows = self._db.execute("SELECT DISTINCT url FROM slugs WHERE slug = ? LIMIT 2", (_text(slug),)).fetchall()
+        return rows[0][0] if len(rows) == 1 else None
+
+    def know(self, paths: Iterable[str]) -> None:
+        """Paths the new site answers (a page, or a redirect), decoded."""
+        self._db.executemany("INSERT OR IGNORE INTO known VALUES (?)", ((_text(p),) for p in paths))
+
+    def unresolved(self, keys: Callable[[str], list[str]]) -> Iterator[tuple[int, str]]:
+        """``(item, link)`` of each link none of whose ``keys(link)`` the site answers, in order."""
+        for item, link in self._rows("SELECT post, link FROM links ORDER BY seq"):
+            if not any(self._db.execute("SELECT 1 FROM known WHERE path = ?", (_text(k),)).fetchone()
+                       for k in keys(link)):
+                yield int(item), link
+
+    def known_sources(self) -> Iterator[str]:
+        """Every new URL and every redirected old path (as stored)."""
+        yield from (row[0] for row in self._rows("SELECT url FROM urls"))
+        yield from (row[0] for row in self._rows("SELECT old FROM redirects"))
 
     def add_attachment(self, item: int, path: str, parent: int | None) -> None:
         self._db.execute(

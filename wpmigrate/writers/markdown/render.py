@@ -8,6 +8,7 @@ streams; the writer then only names, writes and indexes (writer.py).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,11 +19,13 @@ from wpmigrate.writers.markdown import frontmatter as fm
 from wpmigrate.writers.markdown.comments import comment_thread
 from wpmigrate.writers.markdown.convert_html import HtmlOptions, to_markdown
 from wpmigrate.writers.markdown.escape import needs_raw_liquid
+from wpmigrate.writers.markdown.links import SiteLinks, site_links
 from wpmigrate.writers.markdown.media import MediaPaths, hostname
 from wpmigrate.writers.markdown.options import COMMENT_MODES, FRONT_MATTER_FORMATS
 from wpmigrate.writers.markdown.paths import safe_segment, safe_stem
+from wpmigrate.writers.markdown.permalinks import as_directory, file_stem, served_path
 from wpmigrate.writers.markdown.profiles import Profile, get_profile
-from wpmigrate.writers.markdown.report import notes_of, old_site_links, site_hosts
+from wpmigrate.writers.markdown.report import notes_of
 from wpmigrate.writers.markdown.source import markdown_source_body
 
 #: Statuses written by default: what WordPress shows, and scheduled posts (generators hold
@@ -55,8 +58,19 @@ class Settings:
     authors: dict[str, str] = field(default_factory=dict)
     #: Set with ``--download-media``: links are rewritten to the local copies.
     media: MediaPaths | None = None
-    #: The old site's host names: links there are counted in the report.
-    site_hosts: frozenset[str] = frozenset()
+    #: The old site's hosts and home path: links there are made root-relative (``links.py``).
+    links: SiteLinks = field(default_factory=SiteLinks)
+    #: ``--new-urls``: fresh ``/posts/<slug>/`` addresses and slugified names, the old ones redirected;
+    #: else every item keeps its WordPress path and slug.
+    new_urls: bool = False
+
+    @property
+    def url_key(self) -> str | None:
+        """The front-matter key that states an item's URL: the profile's own, or Hugo's ``url``
+        and the Astro layouts' ``permalink`` when items keep their old paths."""
+        if self.profile.url_key or self.new_urls:
+            return self.profile.url_key
+        return {"hugo": "url", "astro": "permalink"}.get(self.profile.name)
 
 
 @dataclass(slots=True)
@@ -95,12 +109,18 @@ class RenderedPost:
     old_paths: list[str]
     #: What could not be carried over as WordPress showed it (``report.notes_of``).
     notes: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The old path the item is served at (decoded); None: the profile's pattern decides.
+    url: str | None = None
+    #: WordPress's slug, when the file name had to differ from it (see ``permalinks.file_stem``).
+    renamed_from: str | None = None
+    #: Root-relative paths of the links to the site's own pages (rewritten or as written).
+    links: list[str] = field(default_factory=list)
 
 
 def make_settings(export: Export, *, profile: str = "plain", front_matter: str | None = None,
                   fields: tuple[str, ...] = (), include_status: tuple[str, ...] = (),
                   include_type: tuple[str, ...] = (), comments: str = "data", download_media: bool = False,
-                  **_: Any) -> Settings:
+                  new_urls: bool = False, **_: Any) -> Settings:
     """Settings from the format options, checked (a :class:`UsageError` for a bad one)."""
     chosen = get_profile(profile)
     front_matter = front_matter or chosen.default_front_matter
@@ -121,7 +141,8 @@ def make_settings(export: Export, *, profile: str = "plain", front_matter: str |
         comments=comments,
         authors={a.login: a.display_name or a.login for a in export.authors},
         media=media,
-        site_hosts=site_hosts(export.site.base_blog_url, export.site.link),
+        links=site_links(export.site.base_blog_url, export.site.link, export.site.base_site_url),
+        new_urls=new_urls,
     )
 
 
@@ -185,21 +206,24 @@ def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
         return _skipped(post, reason)
     kind = post.type if post.type in ("post", "page") else "other"
     html = post.content.html if post.content.html is not None else post.content.raw
+    html, internal = settings.links.rewrite(html)
     options = HtmlOptions(settings.profile.shortcodes, settings.media, base_url=post.link or None,
                           footnotes=settings.profile.footnotes, hard_break=settings.profile.hard_break)
     source = post.content.markdown  # a post written in Markdown: published as written
     converted = markdown_source_body(source, options, MORE) if source is not None else to_markdown(html, options)
-    stem = safe_stem(post.slug, post.title, f"{post.type}-{post.id}")
+    stem, old_url, renamed_from = _address(post, settings)
     when = fm.timestamp(post.date, post.date_local)
     day = (f"{when.year:04d}", f"{when.month:02d}", f"{when.day:02d}") if when else None
     thread = comment_thread(post.comments) if settings.comments != "none" else []
+    internal += _rewrite_thread(thread, settings.links)
     old_paths = _old_paths(post)
     front = _front(post, settings, when, thread, old_paths, html)
     comments_json = None
     if thread and settings.comments == "data":
         # Compact: json's C encoder only serves calls without indent.
         comments_json = json.dumps({"post": post.id, "comments": thread}, ensure_ascii=False) + "\n"
-    body = converted.markdown if source is not None else _with_more(converted.markdown, post.content.teaser, options)
+    teaser = settings.links.rewrite(post.content.teaser)[0] if post.content.teaser else None
+    body = converted.markdown if source is not None else _with_more(converted.markdown, teaser, options)
     if MORE in body and settings.profile.name == "jekyll":
         front["excerpt_separator"] = MORE
     if settings.profile.liquid_off and needs_raw_liquid(body):
@@ -212,18 +236,47 @@ def _render(post: Post, settings: Settings) -> RenderedPost | Skipped:
     rendered = RenderedPost(
         id=post.id, type=post.type, kind=kind, draft=post.status in DRAFT_STATUSES, stem=stem, day=day,
         front=front, body=body, front_text="", comments_json=comments_json, media=media,
-        old_paths=old_paths, notes=_notes(post, html, settings),
+        old_paths=old_paths, notes=notes_of(post.content.diagnostics or {}), url=old_url,
+        renamed_from=renamed_from, links=internal,
     )
     return finish(rendered, stem, settings)
 
 
-def _notes(post: Post, html: str, settings: Settings) -> dict[str, dict[str, int]]:
-    """What the report says of the post: its content diagnostics, and links to the old site."""
-    counts = dict(post.content.diagnostics or {})
-    links = old_site_links(html, settings.site_hosts)
-    if links:
-        counts["links:old-site"] = links
-    return notes_of(counts)
+def _address(post: Post, settings: Settings) -> tuple[str, str | None, str | None]:
+    """``(file-name stem, old path served, slug renamed from)``: WordPress's slug and path kept,
+    or with ``--new-urls`` a slugified stem and no old path."""
+    fallback = f"{post.type}-{post.id}"
+    if settings.new_urls:
+        return safe_stem(post.slug, post.title, fallback), None, None
+    stem = file_stem(post.slug)
+    if stem and settings.profile.name == "jekyll" and not _JEKYLL_DATA_NAME.fullmatch(stem):
+        # Jekyll keys a data file by its name without what is not [A-Za-z0-9_ -]: a comments file
+        # named otherwise is never found. The URL (permalink) stays the old one.
+        stem = safe_stem(post.slug, post.title, fallback)
+        return stem, _served(post, settings), None
+    renamed_from = post.slug if stem is not None and stem != post.slug.strip() else None
+    return stem or safe_stem(post.slug, post.title, fallback), _served(post, settings), renamed_from
+
+
+#: A file name Jekyll keeps whole as a data key.
+_JEKYLL_DATA_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _served(post: Post, settings: Settings) -> str | None:
+    """Where the new site serves ``post``: its old path (a folder, for all but Hugo), if any."""
+    url = served_path(post.path)
+    return as_directory(url) if url and settings.profile.name != "hugo" else url
+
+
+def _rewrite_thread(thread: list[dict[str, Any]], links: SiteLinks) -> list[str]:
+    """Rewrite the links of each comment's content in place; the internal links found."""
+    found: list[str] = []
+    for comment in thread:
+        if comment.get("content"):
+            comment["content"], more = links.rewrite(comment["content"])
+            found += more
+        found += _rewrite_thread(comment.get("replies") or [], links)
+    return found
 
 
 #: Where the teaser ends: Hugo's summary divider, and what Jekyll and Eleventy are
@@ -246,7 +299,7 @@ def finish(rendered: RenderedPost, stem: str, settings: Settings) -> RenderedPos
     rendered.stem = stem
     rendered.front["slug"] = stem
     url = new_url(rendered, settings.profile)
-    url_key, aliases_key = settings.profile.url_key, settings.profile.aliases_key
+    url_key, aliases_key = settings.url_key, settings.profile.aliases_key
     if url_key:
         rendered.front[url_key] = url
     if aliases_key and rendered.front.get(aliases_key):
@@ -257,7 +310,9 @@ def finish(rendered: RenderedPost, stem: str, settings: Settings) -> RenderedPos
 
 
 def new_url(rendered: RenderedPost, profile: Profile) -> str:
-    """The post's URL on the new site, by the profile's convention."""
+    """The post's URL on the new site: its old path, else by the profile's convention."""
+    if rendered.url:
+        return rendered.url
     if rendered.kind == "post":
         pattern = profile.post_url if rendered.day or "{y}" not in profile.post_url else profile.page_url
     else:
@@ -268,7 +323,7 @@ def new_url(rendered: RenderedPost, profile: Profile) -> str:
 
 def _front(post: Post, settings: Settings, when, thread: list, old_paths: list[str], html: str) -> dict[str, Any]:
     profile = settings.profile
-    summary = post.excerpt.strip() or None
+    summary = settings.links.rewrite(post.excerpt.strip())[0] or None
     if summary is None and profile.summary_fallback and html:
         summary = fm.plain_summary(html)
     modified = fm.timestamp(post.modified, post.modified_local)
@@ -287,10 +342,12 @@ def _front(post: Post, settings: Settings, when, thread: list, old_paths: list[s
         profile.image_key: ([image] if profile.image_key == "images" else image) if image else None,
         "draft": True if post.status in DRAFT_STATUSES else (False if profile.name != "jekyll" else None),
     }
-    if profile.url_key:
-        front[profile.url_key] = None
+    if settings.url_key:
+        front[settings.url_key] = None
     if profile.aliases_key:
-        aliases = [p for p in old_paths if "?" not in p]
+        # decoded: a generator writes an alias page to a folder of that name, and a server
+        # looks for the decoded request path (a folder named with "%d8" is never found)
+        aliases = [a for a in map(served_path, old_paths) if a]
         front[profile.aliases_key] = aliases or None
     front["original_url"] = post.link or None
     front["wp_id"] = post.id
@@ -318,4 +375,29 @@ def _old_paths(post: Post) -> list[str]:
                 old = f"{head}/{meta.value}" + ("/" if post.path.endswith("/") else "")
                 if old not in paths:
                     paths.append(old)
+        for old in _old_dates(post):
+            if old not in paths:
+                paths.append(old)
     return paths
+
+
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _old_dates(post: Post) -> list[str]:
+    """The post's path under each of its former dates (``_wp_old_date``), where the path holds its date."""
+    when = _DAY.match(post.date_local or post.date or "")
+    if not when:
+        return []
+    y, m, d = when.groups()
+    found = []
+    for meta in post.meta:
+        old = _DAY.fullmatch(meta.value.strip()) if meta.key == "_wp_old_date" and isinstance(meta.value, str) else None
+        if not old:
+            continue
+        oy, om, od = old.groups()
+        for new, former in ((f"/{y}/{m}/{d}/", f"/{oy}/{om}/{od}/"), (f"/{y}/{m}/", f"/{oy}/{om}/")):
+            if new in post.path:
+                found.append(post.path.replace(new, former, 1))
+                break
+    return found

@@ -4,21 +4,20 @@ and the summary counts it.
 The cleaning pipeline counts what it did to each post (``Content.diagnostics``); the counts
 a reader would notice are grouped here: shortcodes left on the page as text, embeds shown
 as a link or as WordPress's cached copy instead of a player, posts written in Textile or
-Markdown, links still leading to the old site, content flattened or left noisy.
+Markdown, links to the site's own pages that lead nowhere on the new one, content flattened or left noisy.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from wpmigrate.writers.markdown.convert_html import is_media_url
-from wpmigrate.writers.markdown.media import hostname
 
 REPORT_FILE = "report.json"
+#: The internal links no page or redirect of the new site answers, one per line: post, link.
+UNRESOLVED_FILE = "unresolved-links.csv"
 
 #: (diagnostic prefix, report category, what the summary calls it); a prefix ending in ":"
 #: takes the rest of the name as the item (the shortcode's tag, the embed's provider).
@@ -33,28 +32,10 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("embed:cached:", "embeds-from-cache", "embeds shown from WordPress's cached copy"),
     ("embed:dropped:", "embeds-dropped", "embeds with nothing to show (no URL)"),
     ("format:", "text-format", "posts written in Textile or Markdown"),
-    ("links:old-site", "old-site-links", "links to the old site's pages, not rewritten"),
+    ("links:unresolved", "unresolved-links", "links to the site's own pages that lead nowhere on the new site"),
     ("html:too-deep", "flattened", "posts nested too deep, flattened to their text"),
     ("noise:skipped", "noise-kept", "posts whose widget noise could not be removed"),
 )
-
-
-_LINK = re.compile(r'<a\b[^>]*?\shref="(https?://[^"]+)"', re.I)
-
-
-def site_hosts(*urls: str) -> frozenset[str]:
-    """The old site's host names (``www.`` or not) from its URLs; ``wordpress.com`` itself is
-    no site (it is the network URL of every WordPress.com blog)."""
-    hosts = {hostname(u).removeprefix("www.") for u in urls}
-    return frozenset(h for h in hosts if h and h != "wordpress.com")
-
-
-def old_site_links(html: str, hosts: frozenset[str]) -> int:
-    """How many links of ``html`` lead to a page of the old site (media files are not pages)."""
-    if not hosts or "href=" not in html:
-        return 0
-    return sum(1 for m in _LINK.finditer(html)
-               if hostname(m.group(1)).removeprefix("www.") in hosts and not is_media_url(m.group(1)))
 
 
 def notes_of(diagnostics: Mapping[str, int]) -> dict[str, dict[str, int]]:
@@ -102,7 +83,8 @@ class Report:
             posts = self.posts_by_category[category]
             in_posts = f"in {posts} post{'' if posts == 1 else 's'}"
             if not prefix.endswith(":"):  # a plain count, no items to name
-                out.append(f"markdown: {label}: {sum(items.values())} {in_posts} (see {REPORT_FILE})")
+                listed = UNRESOLVED_FILE if category == "unresolved-links" else REPORT_FILE
+                out.append(f"markdown: {label}: {sum(items.values())} {in_posts} (see {listed})")
                 continue
             if category == "text-format":
                 shown = ", ".join(f"{n} {name}" for name, n in sorted(items.items()) if name in ("textile", "markdown"))

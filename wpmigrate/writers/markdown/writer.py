@@ -26,9 +26,12 @@ from wpmigrate.model import Export, Post
 from wpmigrate.writers.markdown import media as media_mod
 from wpmigrate.writers.markdown import theme
 from wpmigrate.writers.markdown.frontmatter import without_surrogates
+from wpmigrate.writers.markdown.archives import archive_redirects, front_of
 from wpmigrate.writers.markdown.index import SiteIndex
 from wpmigrate.writers.markdown.paths import UniquePaths, inside, safe_segment
-from wpmigrate.writers.markdown.report import REPORT_FILE, Report
+from wpmigrate.writers.markdown.permalinks import hugo_pattern, structure, tagged
+from wpmigrate.writers.markdown.links import lookup_keys
+from wpmigrate.writers.markdown.report import REPORT_FILE, UNRESOLVED_FILE, Report
 from wpmigrate.writers.markdown.redirects import REDIRECTS_DIR, left_out, redirect_files
 from wpmigrate.writers.markdown.render import (
     RenderedPost, Settings, Skipped, finish, make_settings, new_url, privacy_warnings, render,
@@ -62,6 +65,15 @@ class Summary:
     #: Starter layout files (``--with-layouts``) written, and kept because the folder had them.
     layouts_written: int = 0
     layouts_kept: int = 0
+    #: Items served at their WordPress path, and those with none a static site can serve.
+    at_old_path: int = 0
+    moved: int = 0
+    #: The permalink structure most posts follow (``permalinks.structure``).
+    structure: str | None = None
+    #: Links to a wrong address of a post, redirected to it by its slug (as WordPress guesses).
+    links_guessed: int = 0
+    #: One line per item whose slug or old path could not be kept.
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"markdown: {self.written} files written, {self.unchanged} unchanged"]
@@ -71,9 +83,23 @@ class Summary:
         if self.skipped:
             reasons = ", ".join(f"{n} ({reason})" for reason, n in sorted(self.skipped.items()))
             out.append(f"markdown: skipped {sum(self.skipped.values())} items: {reasons}")
+        if self.at_old_path or self.moved:
+            line = f"markdown: {self.at_old_path} items at their WordPress path"
+            if self.structure:
+                line += f" (permalinks {self.structure})"
+            if self.moved:
+                line += f", {self.moved} at a new path with a redirect (no served old path: ?p= links, none, or taken)"
+            out.append(line)
+        if self.links_guessed:
+            plural = "s" if self.links_guessed != 1 else ""
+            out.append(f"markdown: {self.links_guessed} link{plural} to a wrong address of a post redirected "
+                       "to it by its slug, as WordPress did")
+        out += [f"markdown: warning: {w}" for w in self.warnings[:20]]
+        if len(self.warnings) > 20:
+            out.append(f"markdown: warning: and {len(self.warnings) - 20} more items renamed or moved")
         if self.redirects_left_out:
             out.append(f"markdown: {self.redirects_left_out} old URLs left out of the redirect files "
-                       "(a space, quote, ';', '{', '}' or '#' in the path would break a server's configuration)")
+                       "(a tab, newline, quote, ';', '{', '}', '#' or '$' in the path would break a server's configuration)")
         return out
 
 
@@ -174,6 +200,12 @@ class MarkdownWriter:
         self.report = Report()
         self.paths = UniquePaths(self.index.take, reserved)
         self.locate = settings.media or media_mod.MediaPaths(frozenset())
+        #: How many posts follow each permalink structure (``permalinks.tagged``).
+        self.structures: Counter[str] = Counter()
+        #: For the archive redirects: the posts' days, the terms they use, how many.
+        self.days: set[tuple[str, str, str]] = set()
+        self.used_terms: set[tuple[str, str]] = set()
+        self.posts_written = 0
 
     def add(self, item: Post | RenderedPost | Skipped) -> None:
         if isinstance(item, Post):
@@ -202,8 +234,14 @@ class MarkdownWriter:
         dated = profile.dated_names and item.kind == "post" and item.day and folder == profile.posts_dir
         prefix = "-".join(item.day) + "-" if dated else ""  # type: ignore[arg-type]
         relative, stem = self.paths.claim(folder, item.stem, prefix)
-        if stem != item.stem:
+        taken = bool(item.url) and not self.index.take("url:" + item.url.lower())  # type: ignore[union-attr]
+        if taken:
+            self.summary.warnings.append(f"{item.type} {item.id}: {item.url} is the address of an earlier item; "
+                                         "written at a new path")
+            item.url = None
+        if stem != item.stem or taken:
             item = finish(item, stem, self.settings)
+        self._count_address(item)
         self.folder.write(relative, item.front_text + "\n" + item.body)
         self.summary.posts[item.kind] += 1
         if item.comments_json is not None:
@@ -213,19 +251,46 @@ class MarkdownWriter:
             self.report.add({"id": item.id, "type": item.type, "title": item.front.get("title"), "file": relative,
                              "url": url, "original_url": item.front.get("original_url")}, item.notes)
         self.index.set_url(item.id, url)
+        self.index.add_slug(_last_segment(url), url)
         for old in item.old_paths:
             self.index.redirect(old, url)  # the first item to claim an old path keeps it
         for used in item.media:
             self.index.add_media(used, self.locate.relative, post=item.id)
+        for link in item.links:
+            self.index.add_link(item.id, link)
+        self._note_archives(item, url)
+
+    def _note_archives(self, item: RenderedPost, url: str) -> None:
+        """What the archive redirects need of a written item: its day and terms (posts), its
+        comment feed's old address."""
+        if item.kind == "post" and not item.draft:
+            self.posts_written += 1
+            if item.day:
+                self.days.add(item.day)
+            for key, taxonomy in (("categories", "category"), ("tags", "post_tag")):
+                self.used_terms.update((taxonomy, name) for name in item.front.get(key) or ())
+        path = item.old_paths[0] if item.old_paths else ""
+        if path.endswith("/") and path != "/":
+            self.index.redirect(path + "feed/", url)
+
+    def _count_address(self, item: RenderedPost) -> None:
+        """Count where the item is served, warn of a changed slug, learn the permalink structure."""
+        if self.settings.new_urls:
+            return
+        if item.renamed_from is not None:
+            self.summary.warnings.append(f"{item.type} {item.id}: slug {item.renamed_from[:80]!r} cannot be a file "
+                                         f"name; file named {item.stem[:80]!r}")
+        if item.url:
+            self.summary.at_old_path += 1
+            if item.kind == "post":
+                self.structures[tagged(item.url, item.day, item.stem, item.id)] += 1
+        else:
+            self.summary.moved += 1
 
     def close(self) -> list[str]:
         """Redirects, the media manifest (and downloads), the marker; the summary lines."""
-        for attachment, path, parent in self.index.attachments():
-            target = self.index.url(parent) if parent else None
-            if target:
-                if path and path != "/":
-                    self.index.redirect(path, target)
-                self.index.redirect(f"/?attachment_id={attachment}", target)
+        self._more_redirects()
+        self._unresolved_links()
         for name, lines in redirect_files(self.index.redirects()).items():
             self.folder.write_lines(f"{REDIRECTS_DIR}/{name}", lines)
         self.summary.redirects_left_out = left_out(self.index.redirects())
@@ -241,6 +306,44 @@ class MarkdownWriter:
         self.folder.write(REPORT_FILE, self.report.text())
         self.folder.write(MARKER, json.dumps({"profile": self.profile.name}) + "\n")
         return privacy_warnings(self.settings) + self.summary.lines() + self.report.lines() + notes
+
+    def _more_redirects(self) -> None:
+        """Attachment pages to their post; archives and feeds (``archives.py``)."""
+        for attachment, path, parent in self.index.attachments():
+            target = self.index.url(parent) if parent else None
+            if target:
+                if path and path != "/":
+                    self.index.redirect(path, target)
+                self.index.redirect(f"/?attachment_id={attachment}", target)
+        self.summary.structure = structure(self.structures)
+        for old, new in archive_redirects(self.profile, self.export.terms, self.used_terms, self.export.authors,
+                                          self.days, self.posts_written, front_of(self.summary.structure)):
+            if not self.index.is_url(old):
+                self.index.redirect(old, new)
+
+    def _unresolved_links(self) -> None:
+        """List the internal links no page or redirect answers (``UNRESOLVED_FILE``), and count
+        them in the report. A link whose last segment is the slug of exactly one item redirects
+        there, as WordPress guesses a post from a wrong address (``redirect_guess_404_permalink``)."""
+        self.index.know(["/", *list(self.index.known_sources())])  # decoded already; "/": the home page
+        per_post: Counter[int] = Counter()
+
+        def rows() -> Iterator[str]:
+            yield "post,link\n"
+            for item, link in self.index.unresolved(lookup_keys):
+                path = lookup_keys(link)[0]
+                guess = None if "?" in path else self.index.guess(_last_segment(path))
+                if guess:
+                    self.index.redirect(path, guess)
+                    self.index.know([path])
+                    self.summary.links_guessed += 1
+                    continue
+                per_post[item] += 1
+                yield csv_line(str(item), link)
+
+        self.folder.write_lines(UNRESOLVED_FILE, rows())
+        for item, count in per_post.items():
+            self.report.add({"id": item, "url": self.index.url(item)}, {"unresolved-links": {"links:unresolved": count}})
 
     def _download(self) -> list[str]:
         """Fetch every media file once (one URL per local file, preferring one without a query)."""
@@ -277,7 +380,27 @@ class MarkdownWriter:
             "languageCode": site.language or "en",
             "markup": {"goldmark": {"renderer": {"unsafe": True}}},
         }
+        if not self.settings.new_urls:
+            # Items state their old path (``url``); posts added later follow the old structure.
+            pattern = hugo_pattern(self.summary.structure) if self.summary.structure else None
+            if pattern:
+                config["permalinks"] = {"posts": pattern}
+            if any(self.index.is_url(path) for path in ("/tags/", "/categories/")):
+                # an item of the old site is there: Hugo's lists of all terms would take its place
+                config["disableKinds"] = ["taxonomy"]
+                # Hugo (0.73+) asks to confirm that "taxonomy" means these lists, as it does now
+                config["ignoreErrors"] = ["error-disable-taxonomy"]
         self.folder.write("hugo.toml", tomli_w.dumps(config))
+
+
+def _last_segment(path: str) -> str:
+    """The last segment of a URL path (``/2020/01/hello/`` -> ``hello``)."""
+    return path.rstrip("/").rpartition("/")[2]
+
+
+def csv_line(*fields: str) -> str:
+    """One CSV line (quoted where a field needs it)."""
+    return ",".join('"' + f.replace('"', '""') + '"' if any(c in f for c in ',"\r\n') else f for f in fields) + "\n"
 
 
 def media_manifest(entries: Iterable[dict[str, Any]]) -> Iterator[str]:
