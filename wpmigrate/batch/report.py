@@ -9,10 +9,10 @@ from collections import Counter
 from typing import Any
 
 from wpmigrate import __version__
+from wpmigrate.batch import storage
 from wpmigrate.batch.plan import Task
 from wpmigrate.batch.state import REPORT_NAME
 from wpmigrate.errors import EXIT_FINDINGS, EXIT_OK
-from wpmigrate.output import atomic_file
 
 REPORT_VERSION = 1
 #: What an entry holds when the site never reached a worker's end (refused, timed out, crashed).
@@ -71,8 +71,7 @@ def build_report(entries: list[dict[str, Any]], settings: dict[str, Any], second
 
 def write_report(outdir: str, report: dict[str, Any]) -> str:
     path = os.path.join(outdir, REPORT_NAME)
-    with atomic_file(path, force=True) as stream:
-        stream.write(json.dumps(report, indent=2, ensure_ascii=False).encode() + b"\n")
+    storage.write_bytes(path, json.dumps(report, indent=2, ensure_ascii=False).encode() + b"\n")
     return path
 
 
