@@ -16,7 +16,7 @@ from wpmigrate.errors import EXIT_FINDINGS, EXIT_OK
 
 REPORT_VERSION = 1
 #: What an entry holds when the site never reached a worker's end (refused, timed out, crashed).
-_NO_RUN = {"warnings": 0, "errors": 0, "codes": {}, "seconds": 0.0, "peak_rss_mb": None}
+_NO_RUN = {"warnings": 0, "errors": 0, "codes": {}, "seconds": 0.0, "peak_rss_mb": None, "lost_workers": 0}
 #: Failed sites listed one by one in the summary.
 SHOWN_FAILURES = 10
 EXIT_INTERRUPTED = 130
@@ -98,6 +98,9 @@ def summary(report: dict[str, Any], path: str) -> list[str]:
         lines.append(f"failed: {entry['name']}: {entry['error']['message']}")
     if len(failures) > SHOWN_FAILURES:
         lines.append(f"... and {len(failures) - SHOWN_FAILURES} more failed")
+    retried = [entry["name"] for entry in report["sites"] if entry.get("lost_workers")]
+    if retried:
+        lines.append(f"retried: {len(retried)} site(s) after a lost worker: {', '.join(retried[:SHOWN_FAILURES])}")
     if report["interrupted"]:
         lines.append("interrupted: run the same command again to finish (finished sites are kept)")
     lines.append(f"report: {path}")
