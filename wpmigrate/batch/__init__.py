@@ -20,7 +20,7 @@ from wpmigrate.batch.discover import discover
 from wpmigrate.batch.plan import CONVERT, SKIP, Task, make_plan
 from wpmigrate.batch.progress import LineDisplay, LiveDisplay
 from wpmigrate.batch.report import build_report, site_entry, write_report
-from wpmigrate.batch.runner import Job, Outcome, run_jobs
+from wpmigrate.batch.runner import PRELOAD, Job, Outcome, run_jobs
 from wpmigrate.batch.state import REPORT_NAME, State, hash_options, locked, remove_stale
 from wpmigrate.batch.worker import STAGING_PREFIX, convert_site, failed
 from wpmigrate.convert import ConvertOptions, pii_mode
@@ -84,17 +84,23 @@ def run_batch(sources: list[str], options: BatchOptions, display: LineDisplay | 
     with locked(options.outdir):
         remove_stale(options.outdir, STAGING_PREFIX)
         tasks = plan_batch(sources, options)
-        with _client(options) as client:
+        with _client(options, _worker_modules(options)) as client:
             return _Run(tasks, options, display, client).run()
 
 
-def _client(options: BatchOptions) -> AbstractContextManager[Any]:
+def _client(options: BatchOptions, preload: tuple[str, ...]) -> AbstractContextManager[Any]:
     """A Dask client with ``--scheduler``; else nothing, and no Dask import."""
     if not options.scheduler:
         return nullcontext(None)
     from wpmigrate.batch import cluster  # noqa: PLC0415 - optional: Dask is an extra
 
-    return cluster.connect(options.scheduler, options.jobs)
+    return cluster.connect(options.scheduler, options.jobs, (*PRELOAD, *preload))
+
+
+def _worker_modules(options: BatchOptions) -> tuple[str, ...]:
+    """What each site's convert imports on first use, with these options."""
+    cleaning = () if options.convert.raw_content else ("wpmigrate.clean.pipeline",)
+    return cleaning + get_format(options.convert.to).modules
 
 
 class _Run:
@@ -114,11 +120,6 @@ class _Run:
             task.site.name: site_entry(task, task.entry, skipped=task.action == SKIP)
             for task in tasks if task.action != CONVERT
         }
-
-    def _worker_modules(self) -> tuple[str, ...]:
-        """What each site's convert imports on first use, with these options."""
-        cleaning = () if self.options.convert.raw_content else ("wpmigrate.clean.pipeline",)
-        return cleaning + get_format(self.options.convert.to).modules
 
     def run(self) -> dict[str, Any]:
         todo = sorted((t for t in self.tasks.values() if t.action == CONVERT), key=lambda t: -t.site.size)
@@ -146,7 +147,7 @@ class _Run:
         started = lambda job: self.display.started(job.key)  # noqa: E731
         if self.client is None:
             run_jobs(jobs, convert_site, workers=self.options.jobs, timeout=self.options.timeout,
-                     preload=self._worker_modules(), on_start=started, on_done=self._done)
+                     preload=_worker_modules(self.options), on_start=started, on_done=self._done)
         else:
             from wpmigrate.batch import cluster  # noqa: PLC0415
 

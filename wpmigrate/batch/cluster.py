@@ -14,6 +14,7 @@ the scheduler's events and reported with the site (``lost_workers``).
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import uuid
 from collections import Counter
@@ -45,12 +46,14 @@ def _distributed():
 
 
 @contextmanager
-def connect(scheduler: str, workers: int) -> Iterator[Any]:
+def connect(scheduler: str, workers: int, preload: tuple[str, ...] = ()) -> Iterator[Any]:
     """A client of the cluster at ``scheduler`` (``tcp://HOST:8786``), or of a new local one
-    of ``workers`` processes for ``local``; closed (the local cluster stopped) on the way out."""
+    of ``workers`` processes for ``local`` (started with ``preload`` imported); closed (the
+    local cluster stopped) on the way out."""
     distributed = _distributed()
     if scheduler == LOCAL:
-        with _local_cluster(distributed, workers) as cluster, distributed.Client(cluster, set_as_default=False) as client:
+        with _local_cluster(distributed, workers, preload) as cluster, \
+                distributed.Client(cluster, set_as_default=False) as client:
             yield client
         return
     try:
@@ -63,12 +66,26 @@ def connect(scheduler: str, workers: int) -> Iterator[Any]:
 
 
 @contextmanager
-def _local_cluster(distributed, workers: int) -> Iterator[Any]:
-    """Worker processes on this machine, one thread each, each declaring its share of memory."""
+def _local_cluster(distributed, workers: int, preload: tuple[str, ...]) -> Iterator[Any]:
+    """Worker processes on this machine, one thread each, each declaring its share of memory.
+
+    Where there is a fork server (Unix), the workers are forked from one that has distributed
+    and ``preload`` imported, as the local batch's are: not each importing them in turn.
+    """
     import dask  # noqa: PLC0415
 
     share = distributed.system.MEMORY_LIMIT // workers
-    with dask.config.set({"distributed.scheduler.allowed-failures": RETRIES}):
+    settings: dict[str, Any] = {
+        "distributed.scheduler.allowed-failures": RETRIES,
+        # The statistical profiler samples every thread's stack every 10 ms: CPU and GIL taken from
+        # the sites, for a dashboard nobody watches here.
+        "distributed.worker.profile.enabled": False,
+    }
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        settings["distributed.worker.multiprocessing-method"] = "forkserver"
+    with dask.config.set(settings):
+        if "forkserver" in settings.values():
+            distributed.utils.get_mp_context().set_forkserver_preload(["distributed", *preload])
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                            memory_limit=share, resources={RESOURCE: share},
                                            dashboard_address=":0", silence_logs=logging.ERROR)
