@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.batchdata import generate, leftovers, many_items_gz, outputs, report, split_export
+from tests.batchdata import BOOKKEEPING, generate, leftovers, many_items_gz, outputs, report, split_export
 from tests.conftest import FIXTURES, ROOT, SAMPLE
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
@@ -74,9 +74,10 @@ def batch(*args, **options) -> subprocess.CompletedProcess:
 
 
 def s3_outputs(fs, prefix: str) -> dict[str, bytes]:
-    """The outputs under ``prefix``, as ``outputs`` gives a local OUTDIR's."""
-    return {path[len(prefix) + 1:]: fs.cat_file(path) for path in sorted(fs.find(prefix))
-            if not os.path.basename(path).startswith(".") and os.path.basename(path) != "report.json"}
+    """The outputs under ``prefix``, as ``outputs`` gives a local OUTDIR's: no bookkeeping, nothing staged."""
+    found = {path[len(prefix) + 1:]: fs.cat_file(path) for path in sorted(fs.find(prefix))}
+    return {name: data for name, data in found.items()
+            if not name.startswith(".") and os.path.basename(name) not in BOOKKEEPING}
 
 
 def statuses(data: dict) -> dict[str, str]:
@@ -104,6 +105,23 @@ def test_s3_exports_to_s3_on_a_cluster_match_a_local_run_and_resume(s3, cluster,
     assert again.returncode == 1, again.stderr
     totals = json.loads(s3.cat_file(f"{BUCKET}/converted/report.json"))["totals"]
     assert totals["skipped"] == 4 and totals["failed"] == 1, "only the failed site is redone"
+
+
+def test_folder_outputs_on_s3_match_a_local_run(s3, cluster, tmp_path):
+    """A Markdown site is a folder: uploaded under a staging prefix, then copied into place."""
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SAMPLE, src / "blog.xml")
+    s3.put(str(src / "blog.xml"), f"{BUCKET}/md-src/blog.xml")
+    reference = tmp_path / "reference"
+    assert batch(src, "-o", reference, "--to", "markdown", "--jobs", "1").returncode == 0
+    out = f"s3://{BUCKET}/md-out"
+    done = batch(f"s3://{BUCKET}/md-src/blog.xml", "-o", out, "--to", "markdown", "--scheduler",
+                 cluster.scheduler.address)
+    assert done.returncode == 0, done.stderr
+    assert s3_outputs(s3, f"{BUCKET}/md-out") == outputs(reference) != {}
+    assert sorted(os.path.basename(path) for path in s3.ls(f"{BUCKET}/md-out")) == [
+        ".wpmigrate-batch.json", "blog", "report.json"], "no staging prefix left"
 
 
 def test_a_killed_worker_is_retried_and_every_site_converted_once(cluster, tmp_path):
@@ -189,8 +207,9 @@ def test_scheduler_without_dask_says_how_to_install_it(tmp_path):
 
 
 def test_without_scheduler_dask_is_never_imported(tmp_path):
-    probe = ("import atexit, sys; atexit.register(lambda: print(sorted(m for m in ('dask', 'distributed', 'fsspec') "
-             "if m in sys.modules), file=sys.stderr)); sys.argv[0] = 'wpmigrate'; from wpmigrate.cli import main; main()")
+    probe = ("import atexit, sys; atexit.register(lambda: print(sorted(m for m in ('dask', 'distributed', "
+             "'fsspec') if m in sys.modules), file=sys.stderr)); sys.argv[0] = 'wpmigrate'; "
+             "from wpmigrate.cli import main; main()")
     result = subprocess.run([sys.executable, "-c", probe, "batch", str(SAMPLE), "-o", str(tmp_path / "out"),
                              "--jobs", "1"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
