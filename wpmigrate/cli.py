@@ -164,22 +164,27 @@ def convert_command(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, **
 @cli.command("batch")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @click.option("-o", "--output", "outdir", required=True, metavar="OUTDIR",
-              help="Folder for the outputs, report.json and the state that makes re-runs resume.")
+              help="Folder (or fsspec URL) for the outputs, report.json and the state that makes re-runs resume.")
 @conversion_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Sites converted at once, each in its own process.  [default: the number of cores]")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
               help="Stop a site that takes longer and report it as failed.")
 @click.option("--force", is_flag=True, help="Convert every site again, and overwrite outputs no batch made.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run the sites on the Dask cluster at ADDRESS (tcp://HOST:8786), or on a local one of "
+                   "--jobs worker processes with 'local'. Needs pip install 'wpmigrate[dask]'.")
 @click.option("--dry-run", is_flag=True, help="List what would be done, and do nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="No live display: only failed sites and the summary.")
 @click.pass_context
 def batch_command(ctx: click.Context, sources: tuple[str, ...], outdir: str, jobs: int | None,
-                  timeout: float | None, force: bool, dry_run: bool, quiet: bool, **options) -> None:
+                  timeout: float | None, force: bool, scheduler: str | None, dry_run: bool, quiet: bool,
+                  **options) -> None:
     """Convert many exports at once: in parallel, resumable, with a report.
 
     SOURCE is an export file, a folder (searched for .xml, .xml.gz and .zip
-    files) or a glob pattern. The parts of a split export (site.000.xml,
+    files) or a glob pattern; it and OUTDIR may be fsspec URLs (s3://bucket/
+    exports/, gs://, memory://). The parts of a split export (site.000.xml,
     site.001.xml ...) and the files in one zip are one site. Each site's
     output goes to OUTDIR, named after its file; OUTDIR/report.json says
     what became of every site. Run the same command again to redo only the
@@ -199,6 +204,7 @@ def batch_command(ctx: click.Context, sources: tuple[str, ...], outdir: str, job
       wpmigrate batch 'archive/**/*.xml.gz' clients/*.zip -o out/ --to sqlite --jobs 4
       wpmigrate batch exports/ -o converted/ --recover --timeout 600
       wpmigrate batch exports/ -o converted/ --dry-run
+      wpmigrate batch exports/ -o converted/ --scheduler local --jobs 4
     """
     code = 0
 
@@ -211,7 +217,10 @@ def batch_command(ctx: click.Context, sources: tuple[str, ...], outdir: str, job
         from wpmigrate.batch.report import summary as batch_summary  # noqa: PLC0415
 
         options["format_options"] = _format_options(options)
-        settings = BatchOptions(outdir, ConvertOptions(**options), jobs or available_cores(), timeout, force)
+        if jobs is not None and scheduler not in (None, "local"):
+            raise UsageError("--jobs does not apply with --scheduler ADDRESS", hint="the cluster's workers decide")
+        settings = BatchOptions(outdir, ConvertOptions(**options), jobs or available_cores(), timeout, force,
+                                scheduler)
         if dry_run:
             _show_plan(plan_batch(list(sources), settings))
             return

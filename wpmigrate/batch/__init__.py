@@ -1,21 +1,26 @@
 """Batch: convert many exports at once, in parallel processes, resumably, with a report.
 
 ``plan_batch`` says what a run would do (``--dry-run``); ``run_batch`` does it
-and returns the report also written to ``OUTDIR/report.json``.
+and returns the report also written to ``OUTDIR/report.json``. The sites run in
+local worker processes (``runner``), or as tasks on a Dask cluster (``cluster``,
+with ``scheduler``); sources and OUTDIR may be fsspec URLs (``storage``).
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from wpmigrate.batch import storage
 from wpmigrate.batch.discover import discover
 from wpmigrate.batch.plan import CONVERT, SKIP, Task, make_plan
 from wpmigrate.batch.progress import LineDisplay, LiveDisplay
 from wpmigrate.batch.report import build_report, site_entry, write_report
-from wpmigrate.batch.runner import Job, Outcome, run_jobs
+from wpmigrate.batch.runner import PRELOAD, Job, Outcome, run_jobs
 from wpmigrate.batch.state import REPORT_NAME, State, hash_options, locked, remove_stale
 from wpmigrate.batch.worker import STAGING_PREFIX, convert_site, failed
 from wpmigrate.convert import ConvertOptions, pii_mode
@@ -36,6 +41,12 @@ class BatchOptions:
     timeout: float | None = None
     #: Convert every site again, and overwrite outputs that no batch made.
     force: bool = False
+    #: A Dask scheduler's address (``tcp://HOST:8786``), or ``local`` for a local cluster of
+    #: ``jobs`` worker processes; None to run in this machine's worker processes, without Dask.
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        self.outdir = storage.local(self.outdir)
 
 
 def plan_batch(sources: list[str], options: BatchOptions) -> list[Task]:
@@ -44,6 +55,9 @@ def plan_batch(sources: list[str], options: BatchOptions) -> list[Task]:
         raise UsageError("--jobs must be at least 1")
     if options.timeout is not None and options.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if options.timeout is not None and options.scheduler:
+        raise UsageError("--timeout does not apply with --scheduler", hint="Dask runs each site to its end")
+    _check_locations(sources, options.outdir)
     suffix = get_format(options.convert.to).suffix
     sites = discover(sources, suffix)
     if not sites:
@@ -52,24 +66,53 @@ def plan_batch(sources: list[str], options: BatchOptions) -> list[Task]:
     return make_plan(sites, options.outdir, suffix, hash_options(options.convert), state, options.force)
 
 
+def _check_locations(sources: list[str], outdir: str) -> None:
+    for where in [*sources, outdir]:
+        if where.lower().startswith("memory://"):
+            raise UsageError(f"{where}: memory:// lives in one process; the workers cannot see it",
+                             hint="use a folder, or object storage (s3://, gs://)")
+
+
 def run_batch(sources: list[str], options: BatchOptions, display: LineDisplay | LiveDisplay) -> dict[str, Any]:
     """Convert every site that is not up to date; return (and write) the report."""
+    _check_locations(sources, options.outdir)
     try:
-        os.makedirs(options.outdir, exist_ok=True)
+        storage.makedirs(options.outdir)
     except OSError as exc:
-        raise OutputError(f"{options.outdir}: cannot create the output folder ({exc.strerror})") from None
+        raise OutputError(f"{options.outdir}: cannot create the output folder "
+                          f"({getattr(exc, 'strerror', None) or exc})") from None
     with locked(options.outdir):
         remove_stale(options.outdir, STAGING_PREFIX)
-        return _Run(plan_batch(sources, options), options, display).run()
+        tasks = plan_batch(sources, options)
+        with _client(options, _worker_modules(options)) as client:
+            return _Run(tasks, options, display, client).run()
+
+
+def _client(options: BatchOptions, preload: tuple[str, ...]) -> AbstractContextManager[Any]:
+    """A Dask client with ``--scheduler``; else nothing, and no Dask import."""
+    if not options.scheduler:
+        return nullcontext(None)
+    from wpmigrate.batch import cluster  # noqa: PLC0415 - optional: Dask is an extra
+
+    return cluster.connect(options.scheduler, options.jobs, (*PRELOAD, *preload))
+
+
+def _worker_modules(options: BatchOptions) -> tuple[str, ...]:
+    """What each site's convert imports on first use, with these options."""
+    cleaning = () if options.convert.raw_content else ("wpmigrate.clean.pipeline",)
+    return cleaning + get_format(options.convert.to).modules
 
 
 class _Run:
     """One run: the plan's tasks, the state file and the entries as sites finish."""
 
-    def __init__(self, tasks: list[Task], options: BatchOptions, display: LineDisplay | LiveDisplay) -> None:
+    def __init__(self, tasks: list[Task], options: BatchOptions, display: LineDisplay | LiveDisplay,
+                 client: Any = None) -> None:
         self.tasks = {task.site.name: task for task in tasks}
         self.options = options
         self.display = display
+        self.client = client
+        self.flush = _Flush()
         self.state = State(options.outdir)
         self.options_hash = hash_options(options.convert)
         self.start = time.monotonic()
@@ -78,32 +121,37 @@ class _Run:
             for task in tasks if task.action != CONVERT
         }
 
-    def _worker_modules(self) -> tuple[str, ...]:
-        """What each site's convert imports on first use, with these options."""
-        cleaning = () if self.options.convert.raw_content else ("wpmigrate.clean.pipeline",)
-        return cleaning + get_format(self.options.convert.to).modules
-
     def run(self) -> dict[str, Any]:
         todo = sorted((t for t in self.tasks.values() if t.action == CONVERT), key=lambda t: -t.site.size)
         self._report(running=True)  # from now on, a kill leaves a report that says so
         self._claim(todo)
         skipped = sum(entry["skipped"] for entry in self.entries.values())
-        jobs = [Job(t.site.name, (t.site.inputs, t.output, self.options.convert)) for t in todo]
+        jobs = [Job(t.site.name, (t.site.inputs, t.output, self.options.convert), t.site.size) for t in todo]
         self.display.start(len(self.tasks), sum(t.site.size for t in todo), skipped)
         for entry in self.entries.values():
             if not entry["skipped"]:
                 self.display.finished(entry)
         try:
-            run_jobs(jobs, convert_site, workers=self.options.jobs, timeout=self.options.timeout,
-                     preload=self._worker_modules(), on_start=lambda job: self.display.started(job.key), on_done=self._done)
+            self._execute(jobs)
         except KeyboardInterrupt:
-            pass  # the workers are stopped; the report says what was not run
+            pass  # the workers are stopped (the tasks cancelled); the report says what was not run
         finally:
             self.display.close()
             remove_stale(self.options.outdir, STAGING_PREFIX)  # what killed workers left
+        self._save()
         report = self._report(running=False)
         report["path"] = os.path.join(self.options.outdir, REPORT_NAME)
         return report
+
+    def _execute(self, jobs: list[Job]) -> None:
+        started = lambda job: self.display.started(job.key)  # noqa: E731
+        if self.client is None:
+            run_jobs(jobs, convert_site, workers=self.options.jobs, timeout=self.options.timeout,
+                     preload=_worker_modules(self.options), on_start=started, on_done=self._done)
+        else:
+            from wpmigrate.batch import cluster  # noqa: PLC0415
+
+            cluster.run_jobs(self.client, jobs, convert_site, on_start=started, on_done=self._done)
 
     def _report(self, running: bool) -> dict[str, Any]:
         """Write ``OUTDIR/report.json`` (atomically) as things stand, and return it."""
@@ -125,16 +173,44 @@ class _Run:
         result = outcome.result if outcome.failure is None else _lost(outcome)
         entry = site_entry(task, result, skipped=False)
         self.entries[job.key] = entry
-        self._report(running=True)  # before the state: what the state vouches for, the report lists
         ok = entry["status"] != "failed"
         self.state.record(task.key, task.inputs_hash if ok else None, self.options_hash, entry)
-        self.state.save()
+        if self.flush.due():
+            self._save()
         self.display.finished(entry)
+
+    def _save(self) -> None:
+        """The report, then the state: what the state vouches for, the report lists."""
+        with self.flush.timed():
+            self._report(running=True)
+            self.state.save()
 
     def _settings(self) -> dict[str, Any]:
         c = self.options.convert
         return {"to": c.to, "recover": c.recover, "pii": pii_mode(c), "jobs": self.options.jobs,
-                "timeout": self.options.timeout, "outdir": self.options.outdir}
+                "timeout": self.options.timeout, "outdir": self.options.outdir, "scheduler": self.options.scheduler}
+
+
+class _Flush:
+    """When to write the report and the state: after every site, unless writing them takes more
+    than a tenth of the time (thousands of tiny sites, or OUTDIR on object storage): then less often.
+    A site finished but not yet written is converted again by the next run, which is safe."""
+
+    SHARE = 0.1
+
+    def __init__(self) -> None:
+        self.took = 0.0
+        self.last = 0.0
+
+    def due(self) -> bool:
+        return time.monotonic() - self.last >= self.took / self.SHARE
+
+    @contextmanager
+    def timed(self) -> Iterator[None]:
+        start = time.monotonic()
+        yield
+        self.last = time.monotonic()
+        self.took = self.last - start
 
 
 def _lost(outcome: Outcome) -> dict[str, Any]:

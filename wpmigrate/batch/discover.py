@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from slugify import slugify
 
+from wpmigrate.batch import storage
 from wpmigrate.batch.state import LOCK_NAME, REPORT_NAME, STATE_NAME
 from wpmigrate.errors import UsageError
 from wpmigrate.readers.sources import part_sort_key
@@ -39,16 +40,32 @@ class Site:
 
 
 def discover(sources: list[str], suffix: str) -> list[Site]:
-    """The sites ``sources`` hold, named for outputs ending in ``suffix`` ("" for folders)."""
+    """The sites ``sources`` hold, named for outputs ending in ``suffix`` ("" for folders).
+
+    A source may be an fsspec URL (``s3://bucket/exports/``): an object, a prefix or a pattern.
+    """
     files: dict[str, str] = {}  # real path -> path as found, first finding wins
+    sizes: dict[str, int] = {}  # objects' sizes, from their listing
     for source in sources:
-        for path in _expand(source):
-            files.setdefault(os.path.realpath(path), path)
+        for path, size in _expand(storage.local(source)):
+            files.setdefault(path if size is not None else os.path.realpath(path), path)
+            if size is not None:
+                sizes[path] = size
     groups = _group(list(files.values()))
-    return _name(groups, suffix)
+    return _name(groups, suffix, sizes)
 
 
-def _expand(source: str) -> list[str]:
+def _expand(source: str) -> list[tuple[str, int | None]]:
+    """(path, size) of each export ``source`` names; the size is None for a local file (stat later)."""
+    if storage.is_remote(source):
+        found = storage.find(source, EXTENSIONS)
+        if found is None:
+            raise UsageError(f"{source}: no such object or prefix, and no object matches it as a pattern")
+        return found
+    return [(path, None) for path in _expand_local(source)]
+
+
+def _expand_local(source: str) -> list[str]:
     if os.path.isdir(source):
         return _walk(source)
     if os.path.exists(source):
@@ -85,7 +102,7 @@ def _group(paths: list[str]) -> list[list[str]]:
     return [sorted(group, key=part_sort_key) for group in groups.values()]
 
 
-def _name(groups: list[list[str]], suffix: str) -> list[Site]:
+def _name(groups: list[list[str]], suffix: str, sizes: dict[str, int]) -> list[Site]:
     """Safe, unique output names; a name several sites would share gets a hash of the path."""
     wanted = [_safe_name(group[0]) for group in groups]
     taken: dict[str, int] = {name.casefold(): 1 for name in RESERVED}
@@ -95,9 +112,10 @@ def _name(groups: list[list[str]], suffix: str) -> list[Site]:
     sites = []
     for name, group in zip(wanted, groups):
         if taken[(name + suffix).casefold()] > 1:
-            digest = hashlib.sha256(os.path.abspath(group[0]).encode()).hexdigest()[:8]
-            name = f"{name}-{digest}"
-        sites.append(Site(name, tuple(group), sum(os.path.getsize(path) for path in group)))
+            where = group[0] if group[0] in sizes else os.path.abspath(group[0])
+            name = f"{name}-{hashlib.sha256(where.encode()).hexdigest()[:8]}"
+        size = sum(sizes[path] if path in sizes else os.path.getsize(path) for path in group)
+        sites.append(Site(name, tuple(group), size))
     return sorted(sites, key=lambda site: site.name)
 
 

@@ -7,10 +7,11 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from wpmigrate.batch import storage
 from wpmigrate.batch.discover import Site
 from wpmigrate.batch.state import State, hash_inputs
 from wpmigrate.batch.worker import failed
-from wpmigrate.errors import EXIT_OUTPUT
+from wpmigrate.errors import EXIT_OUTPUT, InputError
 
 CONVERT, SKIP, REFUSE = "convert", "skip", "refuse"
 
@@ -41,9 +42,9 @@ def _task(site: Site, outdir: str, suffix: str, options_hash: str, state: State,
     output = os.path.join(outdir, site.name + suffix)
     try:
         inputs_hash: str | None = hash_inputs(site.inputs)
-    except OSError:
+    except (OSError, ValueError, InputError):
         inputs_hash = None
-    exists = os.path.lexists(output)
+    exists = storage.exists(output)
     key = os.path.basename(output)
     recorded = state.up_to_date(key, inputs_hash, options_hash) if inputs_hash else None
     if recorded is not None and recorded.get("status") != "failed" and exists and not force:

@@ -9,14 +9,14 @@ from collections import Counter
 from typing import Any
 
 from wpmigrate import __version__
+from wpmigrate.batch import storage
 from wpmigrate.batch.plan import Task
 from wpmigrate.batch.state import REPORT_NAME
 from wpmigrate.errors import EXIT_FINDINGS, EXIT_OK
-from wpmigrate.output import atomic_file
 
 REPORT_VERSION = 1
 #: What an entry holds when the site never reached a worker's end (refused, timed out, crashed).
-_NO_RUN = {"warnings": 0, "errors": 0, "codes": {}, "seconds": 0.0, "peak_rss_mb": None}
+_NO_RUN = {"warnings": 0, "errors": 0, "codes": {}, "seconds": 0.0, "peak_rss_mb": None, "lost_workers": 0}
 #: Failed sites listed one by one in the summary.
 SHOWN_FAILURES = 10
 EXIT_INTERRUPTED = 130
@@ -71,8 +71,7 @@ def build_report(entries: list[dict[str, Any]], settings: dict[str, Any], second
 
 def write_report(outdir: str, report: dict[str, Any]) -> str:
     path = os.path.join(outdir, REPORT_NAME)
-    with atomic_file(path, force=True) as stream:
-        stream.write(json.dumps(report, indent=2, ensure_ascii=False).encode() + b"\n")
+    storage.write_bytes(path, json.dumps(report, indent=2, ensure_ascii=False).encode() + b"\n")
     return path
 
 
@@ -99,6 +98,9 @@ def summary(report: dict[str, Any], path: str) -> list[str]:
         lines.append(f"failed: {entry['name']}: {entry['error']['message']}")
     if len(failures) > SHOWN_FAILURES:
         lines.append(f"... and {len(failures) - SHOWN_FAILURES} more failed")
+    retried = [entry["name"] for entry in report["sites"] if entry.get("lost_workers")]
+    if retried:
+        lines.append(f"retried: {len(retried)} site(s) after a lost worker: {', '.join(retried[:SHOWN_FAILURES])}")
     if report["interrupted"]:
         lines.append("interrupted: run the same command again to finish (finished sites are kept)")
     lines.append(f"report: {path}")

@@ -35,6 +35,8 @@ PRELOAD = ("wpmigrate.batch.worker",)
 class Job:
     key: str
     args: tuple
+    #: Bytes of input: a cluster schedules the largest first and reserves memory by it.
+    size: int = 0
 
 
 @dataclass

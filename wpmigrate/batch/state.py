@@ -26,9 +26,9 @@ except ImportError:  # Windows: no advisory locks, one batch per OUTDIR is then 
     fcntl = None  # type: ignore[assignment]
 
 from wpmigrate import __version__
+from wpmigrate.batch import storage
 from wpmigrate.convert import ConvertOptions
 from wpmigrate.errors import UsageError
-from wpmigrate.output import atomic_file
 
 STATE_NAME = ".wpmigrate-batch.json"
 LOCK_NAME = ".wpmigrate-batch.lock"
@@ -39,9 +39,15 @@ _NOT_OUTPUT = {"output", "force", "jobs"}
 
 
 def hash_inputs(paths: tuple[str, ...] | list[str]) -> str:
-    """SHA-256 over the bytes of every part, in order (with their lengths, so parts cannot shift)."""
+    """SHA-256 over the bytes of every part, in order (with their lengths, so parts cannot shift).
+
+    A part on object storage counts by its store's checksum (``storage.fingerprint``).
+    """
     digest = hashlib.sha256()
     for path in paths:
+        if storage.is_remote(path):
+            digest.update(b"remote:" + storage.fingerprint(path))
+            continue
         if not stat.S_ISREG(os.stat(path).st_mode):
             raise OSError(f"{path}: not a regular file")  # a FIFO would block; the worker says why
         with open(path, "rb") as stream:
@@ -66,13 +72,12 @@ class State:
     def __init__(self, outdir: str) -> None:
         self.path = os.path.join(outdir, STATE_NAME)
         self.sites: dict[str, dict[str, Any]] = {}
-        if os.path.exists(self.path):
+        if storage.exists(self.path):
             self.sites = self._load()
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
-            with open(self.path, encoding="utf-8") as stream:
-                data = json.load(stream)
+            data = json.loads(storage.read_bytes(self.path))
         except (OSError, ValueError):
             return {}  # unreadable: every site is redone, which is always safe
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
@@ -96,13 +101,18 @@ class State:
 
     def save(self) -> None:
         data = {"version": STATE_VERSION, "sites": self.sites}
-        with atomic_file(self.path, force=True) as stream:
-            stream.write(json.dumps(data, indent=1, sort_keys=True).encode())
+        storage.write_bytes(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
 
 
 @contextmanager
 def locked(outdir: str) -> Iterator[None]:
-    """Hold OUTDIR's lock for the block; a second batch into the same OUTDIR is refused."""
+    """Hold OUTDIR's lock for the block; a second batch into the same OUTDIR is refused.
+
+    An object store has no such lock: one batch per remote OUTDIR is the user's care.
+    """
+    if storage.is_remote(outdir):
+        yield
+        return
     path = os.path.join(outdir, LOCK_NAME)
     handle = open(path, "a+b")
     try:
@@ -123,11 +133,13 @@ def remove_stale(outdir: str, prefix: str) -> list[str]:
     Only called under the lock, when no other batch can be writing there.
     """
     removed = []
-    for name in sorted(os.listdir(outdir)):
+    for name in storage.listdir(outdir):
         if not name.startswith(prefix) or name in (STATE_NAME, LOCK_NAME):
             continue
         path = os.path.join(outdir, name)
-        if os.path.isdir(path) and not os.path.islink(path):
+        if storage.is_remote(path):
+            storage.remove(path)
+        elif os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)
         else:
             with suppress(OSError):

@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 try:
@@ -18,12 +18,12 @@ try:
 except ImportError:  # Windows: no ru_maxrss
     resource = None  # type: ignore[assignment]
 
+from wpmigrate.batch import remote, storage
+from wpmigrate.batch.storage import STAGING_PREFIX
 from wpmigrate.convert import ConvertOptions, ConvertResult, convert
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import EXIT_INPUT, EXIT_INTERNAL, OutputError, WpmigrateError
 
-#: Staging folders and temporary files in OUTDIR start with this; a batch removes stale ones.
-STAGING_PREFIX = ".wpmigrate-"
 #: A site whose salvager ran is "recovered" rather than "ok".
 SALVAGED = "salvage-summary"
 
@@ -39,12 +39,13 @@ def convert_site(inputs: tuple[str, ...], output: str, options: ConvertOptions) 
     start = time.perf_counter()
     diagnostics = Diagnostics()
     entry: dict[str, Any]
+    paths = list(inputs)
     try:
-        with staged(output) as temp:
-            result = convert(list(inputs), site_options(options, temp), diagnostics)
+        with remote.fetched(inputs) as paths, staged(output) as temp:
+            result = convert(paths, site_options(options, temp), diagnostics)
         entry = succeeded(result)
     except WpmigrateError as error:
-        entry = failed(type(error).__name__, str(error), error.exit_code)
+        entry = failed(type(error).__name__, remote.local_names(str(error), inputs, paths), error.exit_code)
     except MemoryError:
         entry = failed("MemoryError", "out of memory", EXIT_INPUT)
     except Exception as error:  # noqa: BLE001 - one site's bug must not stop the batch
@@ -85,8 +86,13 @@ def peak_rss_mb() -> float | None:
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
+def staged(final: str) -> AbstractContextManager[str]:
+    """A path to write ``final``'s output to, put in place only once complete (see ``staged_local``)."""
+    return remote.staged(final) if storage.is_remote(final) else staged_local(final)
+
+
 @contextmanager
-def staged(final: str) -> Iterator[str]:
+def staged_local(final: str) -> Iterator[str]:
     """A path in a private staging folder beside ``final``, moved to ``final`` on success.
 
     Works for a file or a folder output; ``final`` never holds a partial
