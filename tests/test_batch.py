@@ -211,6 +211,9 @@ def test_readme_and_help_examples_run(run_cli, tmp_path, monkeypatch):
     readme = (ROOT / "README.md").read_text()
     section = readme[readme.index("## Batch: many exports at once"):readme.index("## Exit codes")]
     examples = _examples(section) + _examples(run_cli("batch", "--help").stdout)
+    # Examples on object storage or a remote scheduler need their credentials and cluster: the
+    # S3 ones are run against a real S3 API in test_batch_cluster.py.
+    examples = [example for example in examples if "://" not in example]
     assert len(examples) >= 8
     monkeypatch.chdir(tmp_path)
     (tmp_path / "exports").mkdir()
