@@ -15,7 +15,6 @@ import os
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import replace
 
 from wpmigrate.clean.pipeline import CleanOptions, clean_post
 from wpmigrate.errors import WpmigrateError
@@ -75,7 +74,7 @@ def markdown(data: bytes) -> None:
         post = clean_post(_post(data), {}, CleanOptions())
         export = Export(site=_SITE, authors=(), terms=(), posts=iter(()))
         for profile in sorted(PROFILES):
-            render(replace(post), make_settings(export, profile=profile))
+            render(post, make_settings(export, profile=profile))
 
 
 #: Every target, by name.
