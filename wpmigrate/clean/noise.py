@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup, CData, Comment, NavigableString, ParserRejectedMa
 from bs4.dammit import EntitySubstitution
 from bs4.formatter import HTMLFormatter
 
+from wpmigrate.chars import without_lone_surrogates
 from wpmigrate.clean.noise_rules import RULES as _TABLE
 from wpmigrate.errors import InputError, UsageError
 
@@ -506,14 +507,6 @@ _DOCUMENT = re.compile(r"\A(?:\ufeff)?(?:\s|<!--.*?-->)*+<(?:!doctype|html[\s>])
 _FRAME_TAGS = re.compile(r"</?(?:html|head|body)(?:\s[^>]*)?>", re.I)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _clean_text(html: str) -> str:
-    """Lone surrogates cannot be encoded for the parser; each becomes U+FFFD."""
-    return _SURROGATE.sub("\ufffd", html)
-
-
 def parse_fragment(html: str) -> BeautifulSoup:
     """Parse post HTML with lxml into a tree whose ``body`` holds the fragment as written.
 
@@ -528,7 +521,7 @@ def parse_fragment(html: str) -> BeautifulSoup:
 def wrap_fragment(html: str) -> str:
     """The document :func:`parse_fragment` parses ``html`` as (the noise pre-check parses
     the same text)."""
-    html = _FRAME_TAGS.sub("", _clean_text(html))
+    html = _FRAME_TAGS.sub("", without_lone_surrogates(html))
     return f"<!DOCTYPE html><html><head></head><body>{html}</body></html>"
 
 
@@ -565,7 +558,7 @@ def strip_noise(html: str, rules: Iterable[NoiseRule] = DEFAULT_RULES) -> tuple[
         return (html if isinstance(html, str) else ""), Counter()
     try:
         if _DOCUMENT.match(html):
-            soup = BeautifulSoup(_clean_text(html), "lxml")
+            soup = BeautifulSoup(without_lone_surrogates(html), "lxml")
             counts = strip_noise_soup(soup, rules)
             return soup.decode(formatter=HTML), counts
         soup = parse_fragment(html)

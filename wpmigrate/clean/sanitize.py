@@ -37,6 +37,8 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from wpmigrate.chars import without_lone_surrogates
+
 #: Tags kept. Unknown tags are unwrapped (their text stays); see CLEAN_CONTENT_TAGS.
 TAGS: frozenset[str] = frozenset(
     """
@@ -112,7 +114,6 @@ IFRAME_HOSTS: dict[str, tuple[str, ...]] = {
 #: URL schemes ammonia lets through on href/src (``data`` is narrowed further below).
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp", "data"})
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 #: Control characters that are not HTML whitespace: invisible in a browser, invalid in XML,
 #: kept by the HTML parser. Dropped, written out or as references (``&#1;``, ``&#x0e``), before
 #: cleaning: a reference decoded inside an attribute made the output hold the raw character,
@@ -417,7 +418,7 @@ def sanitize(html: str) -> str:
     Total: any string in, a string out."""
     if not isinstance(html, str) or not html:
         return ""
-    html = _SURROGATE.sub("\ufffd", html)  # lone surrogates cannot cross into Rust
+    html = without_lone_surrogates(html)  # lone surrogates cannot cross into Rust
     html = _CONTROL.sub("", html)
     if "&#" in html:
         html = _NUMERIC_REFERENCE.sub(_drop_control, html)

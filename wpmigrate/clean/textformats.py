@@ -28,6 +28,7 @@ from functools import lru_cache
 import textile
 from markdown_it import MarkdownIt
 
+from wpmigrate.chars import without_lone_surrogates
 from wpmigrate.clean.autoembed import autoembed
 from wpmigrate.clean.shortcodes import CODE_TAGS, KNOWN_TAGS
 from wpmigrate.model import Meta
@@ -161,7 +162,7 @@ def textile_to_html(text: str) -> str:
 def _textile(text: str) -> str:
     # python-textile percent-encodes link URLs and fails on a lone surrogate (from the
     # library's callers; the reader gives U+FFFD): shown as the reader shows it.
-    text = _LONE_SURROGATE.sub("\ufffd", text)
+    text = without_lone_surrogates(text)
     renderer = textile.Textile(html_type="html5")
     # Footnote and link ids start with a random uuid: a fixed prefix keeps the output the same
     # from run to run (ids only need to be unique within the post).
@@ -171,7 +172,6 @@ def _textile(text: str) -> str:
 
 
 _CAPS = re.compile(r'<span class="caps">([^<]*)</span>')
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from typing import Any
 import tomli_w
 import yaml
 
+from wpmigrate.chars import without_lone_surrogates
 from wpmigrate.errors import UsageError
 from wpmigrate.model import Post
 
@@ -35,7 +36,6 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[mi
         return True
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 #: A derived summary's length (what search engines show of a meta description).
 SUMMARY_CHARS = 160
 #: How far into the content the first paragraph is looked for: a bounded cost on any post.
@@ -145,7 +145,7 @@ def dump(front: dict[str, Any], fmt: str) -> str:
 def without_surrogates(value: Any) -> Any:
     """``value`` with every lone surrogate replaced by U+FFFD, in strings, lists and dicts."""
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
+        return without_lone_surrogates(value)
     if isinstance(value, dict):
         return {k: without_surrogates(v) for k, v in value.items()}
     if isinstance(value, list):

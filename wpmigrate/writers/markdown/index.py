@@ -20,10 +20,10 @@ every file the writer makes has it anyway.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 
+from wpmigrate.chars import without_lone_surrogates
 from wpmigrate.writers.markdown.redirects import decoded_path
 
 _SCHEMA = """
@@ -40,11 +40,8 @@ CREATE INDEX slugs_slug ON slugs (slug);
 """
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _text(value: str | None) -> str | None:
-    return value if value is None or value.isascii() else _SURROGATE.sub("\ufffd", value)
+    return value if value is None else without_lone_surrogates(value)
 
 
 class SiteIndex:
