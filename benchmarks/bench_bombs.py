@@ -27,10 +27,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,21 +107,10 @@ def ensure(case: Case) -> Path:
 def run(case: Case, command: str, path: Path) -> Result:
     """One run of ``command`` on ``path`` in a fresh output folder."""
     with tempfile.TemporaryDirectory() as out:
-        argv = COMMANDS[command](path, Path(out))
-        start = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-        sampler = bc.TreeSampler(child.pid)
-        sampler.start()
-        assert child.stderr is not None
-        errors = child.stderr.read().decode(errors="replace")
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        sampler.done.set()
-        sampler.join()
-        child.stderr.close()
-    first = next((line for line in errors.splitlines() if "error" in line), "")
-    return Result(case, command, os.waitstatus_to_exitcode(status), wall, usage.ru_maxrss / 1024,
-                  sampler.peak / MIB, first.split(": error: ", 1)[-1].replace(f"{DATA}/", "")[:100])
+        child = bc.run_child(COMMANDS[command](path, Path(out)))
+    first = next((line for line in child.stderr.splitlines() if "error" in line), "")
+    return Result(case, command, child.returncode, child.wall, child.rss_mb, child.tree_mb,
+                  first.split(": error: ", 1)[-1].replace(f"{DATA}/", "")[:100])
 
 
 def measure(selected: list[Case]) -> Iterator[Result]:

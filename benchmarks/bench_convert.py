@@ -166,8 +166,21 @@ class TreeSampler(threading.Thread):
             self.peak = max(self.peak, tree_rss(self.group))
 
 
-def run_once(command: list[str], sample: bool = True) -> tuple[float, float, float, float]:
-    """Wall s, CPU s, peak RSS of one process (MB) and sampled tree PSS (MB) of a fresh child.
+@dataclass(frozen=True)
+class ChildRun:
+    """One run of a command in a fresh child process."""
+
+    returncode: int
+    wall: float
+    cpu: float
+    #: Peak RSS of the child itself (``ru_maxrss``), and the sampled peak PSS of its whole tree, MB.
+    rss_mb: float
+    tree_mb: float
+    stderr: str
+
+
+def run_child(command: list[str], sample: bool = True) -> ChildRun:
+    """Run ``command`` once, whatever it exits with.
 
     Sampling reads /proc 20 times a second, which takes CPU from the run: with
     ``sample`` False the tree PSS is 0 and the time is the run's own.
@@ -184,12 +197,19 @@ def run_once(command: list[str], sample: bool = True) -> tuple[float, float, flo
     if sample:
         sampler.done.set()
         sampler.join()
-    child.returncode = os.waitstatus_to_exitcode(status)
     child.stderr.close()
-    if child.returncode != 0:
-        raise SystemExit(f"failed ({child.returncode}): {shlex.join(command)}\n{errors.decode(errors='replace')}")
     # ru_maxrss is in KiB on Linux
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak / 2**20
+    return ChildRun(os.waitstatus_to_exitcode(status), wall, usage.ru_utime + usage.ru_stime,
+                    usage.ru_maxrss / 1024, sampler.peak / 2**20, errors.decode(errors="replace"))
+
+
+def run_once(command: list[str], sample: bool = True) -> tuple[float, float, float, float]:
+    """Wall s, CPU s, peak RSS of one process (MB) and sampled tree PSS (MB) of a fresh child;
+    a failed run stops the benchmark."""
+    run = run_child(command, sample)
+    if run.returncode != 0:
+        raise SystemExit(f"failed ({run.returncode}): {shlex.join(command)}\n{run.stderr}")
+    return run.wall, run.cpu, run.rss_mb, run.tree_mb
 
 
 def measure(label: str, path: Path, tool: str, command: list[str], runs: int,
