@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wpmigrate.diagnostics import Diagnostic, Diagnostics
+from wpmigrate.errors import UsageError
 from wpmigrate.model import Export, Post
 from wpmigrate.output import check_writable
 from wpmigrate.parallel import available_cores
 from wpmigrate.pii import DEFAULT_SALT, pii_transform
 from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES
+from wpmigrate.readers.pages import is_page_input, read_pages
 from wpmigrate.readers.wxr import ItemFinisher, Unit, read_runs
 from wpmigrate.writers import get_format
 
@@ -110,9 +112,7 @@ def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics
     (fmt.check or check_writable)(output, options.force)
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     jobs = worker_count(options.jobs, inputs)
-    reader = read_runs(
-        inputs, recover=options.recover, diagnostics=diagnostics, jobs=jobs, max_item_bytes=options.max_item_bytes
-    )
+    reader = open_reader(inputs, options, diagnostics, jobs)
     export = reader.export
     counts: Counter[str] = Counter()
     prepare = fmt.make_prepare(export, **options.format_options) if fmt.make_prepare else None
@@ -122,6 +122,20 @@ def convert(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics
     notes = fmt.write(export, _counted(done, counts, diagnostics), output, force=options.force,
                       **options.format_options)
     return ConvertResult(output, counts, len(export.authors), diagnostics, list(notes or ()))
+
+
+def open_reader(inputs: list[str], options: ConvertOptions, diagnostics: Diagnostics, jobs: int):
+    """The reader for ``inputs``: WordPress exports, or the blog's pages (a saved page, a
+    mirror folder, a WARC file), told apart by their content."""
+    pages = [name for name in inputs if is_page_input(name)]
+    if not pages:
+        return read_runs(inputs, recover=options.recover, diagnostics=diagnostics, jobs=jobs,
+                         max_item_bytes=options.max_item_bytes)
+    if len(pages) < len(inputs):
+        others = ", ".join(name for name in inputs if name not in pages)
+        raise UsageError(f"{others}: WordPress exports and pages of a blog cannot be converted together",
+                         hint="convert the export, or the pages (saved pages, a mirror folder, a WARC file)")
+    return read_pages(inputs, diagnostics)
 
 
 def worker_count(jobs: int | None, inputs: list[str]) -> int:

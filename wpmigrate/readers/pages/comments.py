@@ -1,0 +1,222 @@
+"""Comment threads from a page's comment list, as themes render them.
+
+Classic themes print ``wp_list_comments()`` (class-walker-comment.php): nested
+``<li class="comment ... depth-N" id="comment-N">`` (``li-comment-N`` with an
+inner ``div#comment-N`` in Twenty Ten's and other callbacks), replies in
+``<ol class="children">``. Block themes print the same nesting inside
+``ol.wp-block-comment-template``. A reply's parent is the comment whose
+``<li>`` holds it. Who wrote it comes from the ``fn`` name and link and the
+avatar; the same rules as for exports then say how they logged in
+(:mod:`wpmigrate.identity`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from lxml import etree
+
+from wpmigrate.identity import classify
+from wpmigrate.model import Comment, Commenter, Meta
+from wpmigrate.readers.pages import dates, markup
+from wpmigrate.readers.pages.chrome import strip_chrome
+
+_LISTS = (
+    "ol.commentlist, ul.commentlist, ol.comment-list, ul.comment-list, ol.wp-block-comment-template, "
+    "ul.wp-block-comment-template, #comments ol, #comments ul"
+)
+_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
+_COMMENT_CLASSES = {"comment", "pingback", "trackback", "webmention"}
+_AUTHOR = ".comment-author .fn, cite.fn, b.fn, .fn, .wp-block-comment-author-name, .comment-author, .comment-author-name"
+_CONTENT = ".comment-content, .comment-text, .wp-block-comment-content, .comment-entry, .comment-body-text"
+#: What is not the comment's text, in a comment without a content element of its own.
+_NOT_TEXT = (
+    ".comment-author, .comment-meta, .commentmetadata, .comment-metadata, .reply, .comment-reply-link, "
+    "img.avatar, .avatar, .children, .comment-likes, .wp-block-comment-author-name, .wp-block-comment-date, "
+    ".wp-block-comment-reply-link, .wp-block-comment-edit-link, .wp-block-avatar, .comment-awaiting-moderation"
+)
+_DATE_TEXT = ".comment-meta a, .commentmetadata a, .comment-metadata a, .comment-date, .wp-block-comment-date"
+#: WordPress.com and Jetpack proxy avatars through their image CDN: ``i0.wp.com/HOST/PATH``.
+_PHOTON = re.compile(r"^https?://i\d\.wp\.com/(.+)$")
+
+
+@dataclass(frozen=True)
+class CommentContext:
+    """What the page tells about all its comments."""
+
+    #: The site's UTC offset, from a timestamp elsewhere on the page; None if unknown.
+    offset: timedelta | None
+    #: A WordPress.com blog: a registered commenter (``byuser``) has a WordPress.com account.
+    wordpress_com: bool
+
+
+def read_comments(root: etree._Element, context: CommentContext) -> list[Comment]:
+    """The page's comments in the order shown, each with its parent."""
+    container = markup.first(root, _LISTS)
+    if container is None:
+        return []
+    scope = _outermost_list(container)
+    return [_comment(item, context) for item in _items(scope)]
+
+
+def _outermost_list(container: etree._Element) -> etree._Element:
+    """The list a nested match sits in (``#comments ol`` may first find a ``children`` list)."""
+    outer = container
+    for ancestor in container.iterancestors("ol", "ul"):
+        if set(markup.classes(ancestor)) & {"commentlist", "comment-list", "wp-block-comment-template"}:
+            outer = ancestor
+    return outer
+
+
+def _items(scope: etree._Element) -> Iterator[etree._Element]:
+    for item in scope.iter("li"):
+        if _is_comment(item):
+            yield item
+
+
+def _is_comment(item: etree._Element) -> bool:
+    return bool(set(markup.classes(item)) & _COMMENT_CLASSES) and _comment_id(item) is not None
+
+
+def _comment_id(item: etree._Element) -> int | None:
+    for element in (item, *item.iterchildren(), *_first_level(item)):
+        found = _ID.match(element.get("id") or "")
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def _first_level(item: etree._Element) -> Iterator[etree._Element]:
+    """Elements inside ``item`` but not inside a nested comment."""
+    for element in item.iterdescendants():
+        if element.tag == "li" and _ID.match(element.get("id") or ""):
+            return
+        yield element
+
+
+def _comment(item: etree._Element, context: CommentContext) -> Comment:
+    own = _own_copy(item)
+    classes = markup.classes(item)
+    kind = next((c for c in ("pingback", "trackback", "webmention") if c in classes), "comment")
+    name_element = markup.first(own, _AUTHOR)
+    name = _name(name_element)
+    url = _author_url(name_element)
+    avatar = _avatar(own)
+    date = _date(own, context.offset)
+    identity = classify(email="", url=url, user_id=None, comment_type=kind,
+                        meta=[Meta("hc_avatar", avatar)] if avatar else [])
+    provider, provider_id = identity.provider, identity.provider_id
+    login = _login(classes)
+    if provider == "guest" and "byuser" in classes:
+        provider = "wordpress.com" if context.wordpress_com else "local"
+        provider_id = provider_id or login
+    return Comment(
+        id=_comment_id(item) or 0,
+        parent=_parent_id(item),
+        type=kind,
+        date=date.utc if date else None,
+        date_local=date.local if date else None,
+        content=_content(own),
+        author=Commenter(name=name, url=url, provider=provider, provider_id=provider_id, avatar=avatar),
+    )
+
+
+def _own_copy(item: etree._Element) -> etree._Element:
+    """A copy of the comment's ``<li>`` without the replies nested in it."""
+    own = copy.deepcopy(item)
+    for nested in list(own.iterdescendants("li")):
+        if _is_comment(nested) and nested.getparent() is not None:
+            holder = nested.getparent()
+            if holder.tag in ("ol", "ul") and holder.getparent() is not None:
+                holder.drop_tree()
+            else:
+                nested.drop_tree()
+    return own
+
+
+def _parent_id(item: etree._Element) -> int | None:
+    for ancestor in item.iterancestors("li"):
+        if _is_comment(ancestor):
+            return _comment_id(ancestor)
+    return None
+
+
+def _name(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
+    found = markup.first(element, ".fn, .wp-block-comment-author-name") if element.get("class") not in ("fn",) else None
+    name = markup.text(found if found is not None else element)
+    return re.sub(r"\s*(?:says|wrote|said)\s*:?\s*$", "", name)
+
+
+def _author_url(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
+    link = element if element.tag == "a" else next(element.iter("a"), None)
+    href = (link.get("href") or "").strip() if link is not None else ""
+    return href if href.startswith(("http://", "https://")) else ""
+
+
+def _avatar(own: etree._Element) -> str | None:
+    image = markup.first(own, "img.avatar, .avatar img, .wp-block-avatar img, .comment-author img")
+    if image is None:
+        return None
+    source = image.get("data-src") or image.get("data-lazy-src") or image.get("src") or ""
+    source = source.strip()
+    if not source.startswith(("http://", "https://", "//")):
+        return None
+    source = "https:" + source if source.startswith("//") else source
+    proxied = _PHOTON.match(source)
+    return "https://" + proxied.group(1) if proxied else source
+
+
+def _login(classes: list[str]) -> str | None:
+    for name in classes:
+        if name.startswith("comment-author-"):
+            return name.removeprefix("comment-author-")
+    return None
+
+
+def _date(own: etree._Element, offset: timedelta | None) -> dates.PageDate | None:
+    stamp = markup.attribute(own, "time[datetime]", "datetime")
+    found = dates.from_timestamp(stamp)
+    if found is not None:
+        return dates.with_offset(found, offset) if found.utc is None else found
+    for element in markup.select(own, _DATE_TEXT):
+        found = dates.from_text(markup.text(element), offset)
+        if found is not None:
+            return found
+    return None
+
+
+def _content(own: etree._Element) -> str:
+    body = markup.first(own, _CONTENT)
+    if body is None:
+        body = copy.deepcopy(markup.first(own, "article.comment-body, div.comment-body") or own)
+        for element in markup.select(body, _NOT_TEXT):
+            markup.drop(element)
+        for heading in list(body.iter("cite", "footer", "header")):
+            markup.drop(heading)
+    html, _ = strip_chrome(markup.inner_html(body))
+    return html.strip()
+
+
+def comment_post_id(root: etree._Element) -> int | None:
+    """The post id a page's comment form or reply links name."""
+    value = markup.attribute(root, 'input[name="comment_post_ID"]', "value")
+    if value and value.isdigit():
+        return int(value)
+    for link in markup.select(root, "a.comment-reply-link"):
+        query = parse_qs(urlsplit(unquote(link.get("href") or "")).query)
+        found = (query.get("p") or [""])[0]
+        if found.isdigit():
+            return int(found)
+        data = link.get("data-postid") or ""
+        if data.isdigit():
+            return int(data)
+    return None

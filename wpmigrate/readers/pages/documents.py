@@ -1,0 +1,163 @@
+"""The HTML documents an input holds: a saved page, a mirror folder, a WARC file.
+
+Each document is a :class:`PageDoc`: where it came from (for messages), the
+URL it was saved from where that is known, and how to load its bytes again.
+A doc is plain data, so a worker process can load and read it on its own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from wpmigrate.diagnostics import Diagnostics
+from wpmigrate.errors import InputError
+from wpmigrate.readers.pages import warc
+
+#: How many bytes tell an HTML page from a WXR file.
+HEAD_BYTES = 4096
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html|<head|<body|<meta|<title)",
+                         re.IGNORECASE | re.DOTALL)
+_SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
+_HTTRACK = re.compile(rb"<!--\s*Mirrored from (\S+) by HTTrack", re.IGNORECASE)
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".php", ".asp", ".aspx")
+#: wget's --adjust-extension names a page saved from ``/?p=12`` ``index.html?p=12.html``.
+_QUERY_IN_NAME = re.compile(r"^(.*?)\?(.*?)(?:\.html?)?$")
+
+
+@dataclass(frozen=True)
+class PageDoc:
+    """One HTML document of the input."""
+
+    #: Where it is, for messages: a file path, or ``crawl.warc.gz#offset``.
+    name: str
+    #: The URL it was saved from, when the input tells it (WARC, mirror layout, page comments).
+    url: str | None
+    #: The file the bytes are in.
+    path: str
+    #: For a WARC record: its offset in ``path``; None for a plain file.
+    offset: int | None = None
+    #: The charset its HTTP headers declared, for a WARC record.
+    charset: str | None = None
+
+    def load(self) -> bytes:
+        """The document's bytes."""
+        if self.offset is None:
+            with open(self.path, "rb") as stream:
+                return stream.read()
+        return warc.payload_at(self.path, self.offset)
+
+
+def input_kind(path: str) -> str | None:
+    """``"folder"``, ``"warc"`` or ``"html"`` when ``path`` is a page input, else None."""
+    if os.path.isdir(path):
+        return "folder"
+    try:
+        head = _head(path)
+    except OSError:
+        return None
+    if head.startswith(b"WARC/"):
+        return "warc"
+    return "html" if looks_like_html(head) else None
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether the first bytes of a file are an HTML document's."""
+    return _HTML_START.match(head.lstrip(b"\xef\xbb\xbf")) is not None and b"<rss" not in head[:512].lower()
+
+
+def _head(path: str) -> bytes:
+    with open(path, "rb") as stream:
+        head = stream.read(HEAD_BYTES)
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            with gzip.open(path, "rb") as stream:
+                return stream.read(HEAD_BYTES)
+        except (OSError, EOFError):
+            return head
+    return head
+
+
+def documents(path: str, kind: str, diagnostics: Diagnostics) -> Iterator[PageDoc]:
+    """The HTML documents of one input of ``kind`` (see :func:`input_kind`)."""
+    if kind == "warc":
+        for record in warc.html_records(path, diagnostics):
+            yield PageDoc(f"{path}#{record.offset}", record.url, path, record.offset, record.charset)
+    elif kind == "folder":
+        yield from _mirror(path)
+    else:
+        yield PageDoc(path, _saved_from(path), path)
+
+
+def _saved_from(path: str) -> str | None:
+    """The URL a browser or HTTrack wrote into a saved page, if any."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(HEAD_BYTES)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    found = _SAVED_FROM.search(head)
+    if found:
+        return found.group(1).decode("ascii", "replace")
+    found = _HTTRACK.search(head)
+    if found:
+        address = found.group(1).decode("ascii", "replace")
+        return address if "://" in address else "https://" + address
+    return None
+
+
+def _mirror(root: str) -> Iterator[PageDoc]:
+    """Every HTML file under a mirror folder, in name order, with the URL its place implies.
+
+    wget and HTTrack lay a site out as ``HOST/path/index.html``; a folder whose
+    name looks like a host name is taken as the site's root.
+    """
+    root = os.path.normpath(root)
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith((".", "hts-")))
+        for name in sorted(files):
+            if not _is_page_name(name):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                if not looks_like_html(_head(path)):
+                    continue
+            except OSError:
+                continue
+            yield PageDoc(path, _saved_from(path) or _url_from_place(root, path), path)
+
+
+def _is_page_name(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.endswith(_HTML_SUFFIXES) or ("?" in lowered and ".htm" in lowered) or "." not in lowered
+
+
+def _url_from_place(root: str, path: str) -> str | None:
+    """``https://HOST/a/b/`` for ``ROOT/.../HOST/a/b/index.html`` (wget's layout)."""
+    parts = os.path.relpath(path, os.path.dirname(root)).split(os.sep)
+    for number, part in enumerate(parts[:-1]):
+        if _is_host(part):
+            return _url(part, parts[number + 1 :])
+    return None
+
+
+def _is_host(name: str) -> bool:
+    return "." in name and re.fullmatch(r"[A-Za-z0-9.-]+(?::\d+)?", name) is not None and not name.startswith(".")
+
+
+def _url(host: str, parts: list[str]) -> str:
+    *folders, name = parts
+    query = ""
+    found = _QUERY_IN_NAME.match(name)
+    if found:
+        name, query = found.group(1), "?" + found.group(2)
+    if name.lower() in ("index.html", "index.htm", ""):
+        name = ""
+    path = "/".join(quote(unquote(p)) for p in [*folders, name])
+    if not name and folders:
+        path += "/"
+    return f"https://{host}/{path}{query}"

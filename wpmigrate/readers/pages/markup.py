@@ -1,0 +1,91 @@
+"""Small helpers over lxml's HTML trees: parsing bytes, CSS selection, text and classes."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from wpmigrate.chars import without_lone_surrogates
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def parse(data: bytes, charset: str | None = None) -> etree._Element:
+    """An HTML document's root element, decoded by its declared charset (else UTF-8)."""
+    text = decode(data, charset)
+    try:
+        root = lxml.html.document_fromstring(text or "<html></html>")
+    except (etree.ParserError, ValueError):
+        root = lxml.html.document_fromstring("<html></html>")
+    return root
+
+
+def decode(data: bytes, charset: str | None = None) -> str:
+    """``data`` as text: the HTTP charset, else a ``<meta charset>``, else UTF-8; bad bytes replaced."""
+    declared = _META_CHARSET.search(data[:4096])
+    for name in (charset, declared.group(1).decode("ascii") if declared else None, "utf-8"):
+        if not name:
+            continue
+        try:
+            return without_lone_surrogates(data.decode(name, errors="replace"))
+        except LookupError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+@lru_cache(maxsize=None)
+def _selector(css: str) -> CSSSelector:
+    return CSSSelector(css, translator="html")
+
+
+def select(root: etree._Element, css: str) -> list[etree._Element]:
+    """Every element under ``root`` (itself included) matching the CSS selector list ``css``."""
+    return _selector(css)(root)
+
+
+def first(root: etree._Element, css: str) -> etree._Element | None:
+    """The first element matching ``css`` in document order, or None."""
+    found = select(root, css)
+    return found[0] if found else None
+
+
+def text(element: etree._Element | None) -> str:
+    """The element's text, whitespace runs made one space, trimmed."""
+    if element is None:
+        return ""
+    return _SPACE.sub(" ", element.text_content()).strip()
+
+
+def classes(element: etree._Element | None) -> list[str]:
+    """The element's class names, in order."""
+    if element is None:
+        return []
+    return (element.get("class") or "").split()
+
+
+def attribute(root: etree._Element, css: str, name: str) -> str | None:
+    """``name`` of the first element matching ``css`` that has it, stripped; None if none has."""
+    for element in select(root, css):
+        value = element.get(name)
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def inner_html(element: etree._Element) -> str:
+    """The element's content as HTML (its text and children, not its own tag)."""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append(etree.tostring(child, encoding="unicode", method="html", with_tail=True))
+    return "".join(parts).strip()
+
+
+def drop(element: etree._Element) -> None:
+    """Remove ``element`` and its content, keeping the text that follows it."""
+    if element.getparent() is not None:
+        element.drop_tree()

@@ -1,0 +1,216 @@
+"""One site from many pages: which pages count, which are the same item, and the header.
+
+Pages are read twice. First every page is looked at (:func:`page.look`): its
+kind, item id, address, terms and authors; that decides the site (the home
+the pages name most), drops pages of other sites, groups the pages of each
+item, and gathers the categories, tags and authors (archive pages give their
+names and descriptions; listing pages are used only for that). Then the
+converter's workers read each item from its own pages (:mod:`item`), so only
+one item's pages are in memory at a time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from wpmigrate.diagnostics import Diagnostics
+from wpmigrate.errors import InputError, NotWXRError
+from wpmigrate.model import Author, Export, Site, Term, TermRef
+from wpmigrate.parallel import Workers
+from wpmigrate.readers.pages import markup, page
+from wpmigrate.readers.pages.documents import PageDoc, documents, input_kind
+from wpmigrate.readers.pages.item import ItemFinisher, ItemPages, SiteContext
+from wpmigrate.readers.pages.page import PageFacts
+from wpmigrate.readers.pages.warc import DamagedRecord
+
+
+class PageReader:
+    """A site read from its pages, with the interface of the WXR reader's ``RunReader``."""
+
+    def __init__(self, export: Export, units: list[ItemPages], finish: ItemFinisher) -> None:
+        self.export = export
+        self.finish = finish
+        self._units = units
+
+    def results(self, work: Callable[[ItemPages], list[Any] | None], jobs: int) -> Iterator[Any]:
+        """``work`` over every item on ``jobs`` processes, flattened, in order."""
+        with Workers(work, jobs) as workers:
+            for result in workers.map(self._units, chunk=1):
+                yield from result or ()
+
+
+def is_page_input(name: str) -> bool:
+    """Whether ``name`` is a saved page, a mirror folder or a WARC file."""
+    return name != "-" and input_kind(name) is not None
+
+
+def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None) -> PageReader:
+    """Open the site the pages of ``inputs`` show (see the module docstring)."""
+    diagnostics = diagnostics if diagnostics is not None else Diagnostics()
+    looks = list(_look_all(inputs, diagnostics))
+    wordpress = [f for f in looks if f.is_wordpress]
+    if not wordpress:
+        raise _not_wordpress(inputs, looks)
+    home = _home(wordpress)
+    own = _own_pages(wordpress, home, diagnostics)
+    items = [f for f in own if f.kind in page.ITEM_KINDS]
+    if not items:
+        raise InputError(
+            f"{', '.join(inputs)}: {len(own)} WordPress page(s), but none shows a post or a page",
+            hint="give the pages of single posts (or a mirror of the whole site); archive and "
+            "listing pages only tell which posts exist",
+        )
+    site = _site(own, home)
+    units = _units(items, diagnostics)
+    context = SiteContext(home, _offset(items), any(f.site.wordpress_com for f in own))
+    export = Export(site=site, authors=_authors(own), terms=_terms(own), posts=iter(()))
+    return PageReader(export, units, ItemFinisher(context))
+
+
+def _look_all(inputs: list[str], diagnostics: Diagnostics) -> Iterator[PageFacts]:
+    for name in inputs:
+        kind = input_kind(name)
+        if kind is None:
+            raise InputError(f"{name}: not an HTML page, a mirror folder or a WARC file",
+                             hint="give WordPress export files, or pages of the blog, not both")
+        for doc in documents(name, kind, diagnostics):
+            try:
+                root = markup.parse(doc.load(), doc.charset)
+            except (OSError, DamagedRecord) as exc:
+                diagnostics.warn("page-unreadable", f"{doc.name}: {exc}; skipped", file=doc.name)
+                continue
+            yield page.look(doc, root)
+
+
+def _not_wordpress(inputs: list[str], looks: list[PageFacts]) -> NotWXRError:
+    if not looks:
+        return NotWXRError(f"{', '.join(inputs)}: no HTML page found",
+                           hint="give a saved page of the blog, a folder it was mirrored to, or a WARC of it")
+    return NotWXRError(
+        f"{', '.join(inputs)}: an HTML page, but not one WordPress rendered (none of WordPress's "
+        "marks: wp-content links, the generator tag, post or page classes)",
+        hint="wpmigrate reads WordPress exports (Tools > Export) and pages rendered by WordPress",
+    )
+
+
+def _home(looks: list[PageFacts]) -> str:
+    """The site's home: the one the pages name most, else the origin of most addresses."""
+    homes = Counter(f.site.home for f in looks if f.site.home)
+    if homes:
+        return sorted(homes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    origins = Counter(_origin(f.address) for f in looks if f.address)
+    if origins:
+        return sorted(origins.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return ""
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _own_pages(looks: list[PageFacts], home: str, diagnostics: Diagnostics) -> list[PageFacts]:
+    """The pages of the site at ``home``; the others are counted in one warning."""
+    host = urlsplit(home).hostname
+    own, other = [], Counter()
+    for facts in looks:
+        where = urlsplit(facts.address or "").hostname
+        if host and where and where != host:
+            other[where] += 1
+        else:
+            own.append(facts)
+    if other:
+        hosts = ", ".join(f"{h} ({n})" for h, n in sorted(other.items()))
+        diagnostics.warn("page-other-site", f"{sum(other.values())} page(s) of other sites left out: {hosts}")
+    return own
+
+
+def _site(looks: list[PageFacts], home: str) -> Site:
+    first = looks[0].site
+    home_page = next((f.site for f in looks if f.address and f.address.rstrip("/") == home.rstrip("/")), first)
+    return Site(
+        title=home_page.title or first.title,
+        link=home,
+        description=home_page.description or first.description,
+        language=home_page.language or first.language,
+        base_site_url=home,
+        base_blog_url=home,
+        generator=first.generator,
+    )
+
+
+def _units(items: list[PageFacts], diagnostics: Diagnostics) -> list[ItemPages]:
+    """The pages of each item grouped, ids given to items no page numbered, in date order."""
+    groups: dict[str, list[PageFacts]] = {}
+    by_address = {f.address: f.key for f in items if f.item_id is not None and f.address}
+    for facts in items:
+        key = facts.key if facts.item_id is not None else by_address.get(facts.address, facts.key)
+        groups.setdefault(key, []).append(facts)
+    next_id = max((f.item_id for f in items if f.item_id is not None), default=0) + 1
+    units = []
+    for key, group in groups.items():
+        first = group[0]
+        item_id = first.item_id
+        if item_id is None:
+            item_id, next_id = next_id, next_id + 1
+            diagnostics.warn("page-no-id", f"{first.doc.name}: the page names no post id; numbered {item_id}",
+                             file=first.doc.name)
+        units.append(_unit(item_id, group))
+    return sorted(units, key=_order)
+
+
+def _unit(item_id: int, group: list[PageFacts]) -> ItemPages:
+    terms: dict[tuple[str, str], TermRef] = {}
+    author = None
+    for facts in group:
+        for term in facts.terms:
+            terms.setdefault((term.taxonomy, term.slug), TermRef(term.taxonomy, term.slug, term.name))
+        author = author or next((a.login for a in facts.authors), None)
+    first = group[0]
+    address = next((f.address for f in group if f.address and not f.aliases), first.address)
+    return ItemPages(item_id, first.kind, first.item_type, address, tuple(f.doc for f in group),
+                     tuple(sorted(terms.values(), key=lambda t: (t.taxonomy, t.slug))), author,
+                     _sort_date(group))
+
+
+def _sort_date(group: list[PageFacts]) -> str:
+    date = next((f.date for f in group if f.date), None)
+    return (date.utc or date.local or "") if date else ""
+
+
+def _order(unit: ItemPages) -> tuple:
+    return (unit.sort_date, unit.id)
+
+
+def _offset(items: list[PageFacts]):
+    offsets = Counter(f.date.offset for f in items if f.date and f.date.offset is not None)
+    return sorted(offsets.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if offsets else None
+
+
+def _authors(looks: list[PageFacts]) -> tuple[Author, ...]:
+    found: dict[str, Author] = {}
+    for facts in looks:
+        for author in facts.authors:
+            known = found.get(author.login)
+            if known is None or (facts.kind == "author" and author.display_name):
+                found[author.login] = author
+    return tuple(sorted(found.values(), key=lambda a: a.login))
+
+
+def _terms(looks: list[PageFacts]) -> tuple[Term, ...]:
+    found: dict[tuple[str, str], Term] = {}
+    for facts in looks:
+        for term in facts.terms:
+            key = (term.taxonomy, term.slug)
+            known = found.get(key)
+            if known is None or (facts.kind not in page.ITEM_KINDS and (term.description or not known.name)):
+                found[key] = term if known is None else _better(known, term)
+    return tuple(sorted(found.values(), key=lambda t: (t.taxonomy, t.slug)))
+
+
+def _better(known: Term, archive: Term) -> Term:
+    return Term(known.taxonomy, known.slug, archive.name or known.name, parent=archive.parent or known.parent,
+                description=archive.description or known.description)
