@@ -9,9 +9,11 @@ everywhere around the damage, as different lxml and libxml2 releases would place
 
 from __future__ import annotations
 
+import gzip
 import io
 
 import pytest
+from conftest import SAMPLE
 
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import MalformedInputError
@@ -152,3 +154,21 @@ def test_pieces_end_at_every_item_end_tag_wherever_chunks_fall(chunk, monkeypatc
     ends = {sum(map(len, pieces[: n + 1])) for n in range(len(pieces))}
     tags = [m.end() for m in pull._END_TAG.finditer(data)]
     assert len(tags) == ITEMS and set(tags) <= ends
+
+
+@pytest.mark.parametrize("where", ["start", "end"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_damaged_gzip_export_is_an_input_error_wherever_the_damage_is(where, jobs, run_cli, tmp_path):
+    # 40 copies of the items: damage at the start is met by the sniffer, at the end by the parse
+    head = SAMPLE.read_bytes().split(b"</channel>")[0]
+    items = head[head.index(b"<item>"):]
+    packed = bytearray(gzip.compress(head + items * 40 + b"</channel></rss>"))
+    middle = 40 if where == "start" else len(packed) - 200
+    for offset in range(middle, middle + 40):
+        packed[offset] ^= 0x55
+    export = tmp_path / "export.xml.gz"
+    export.write_bytes(bytes(packed))
+    result = run_cli("convert", export, "-o", tmp_path / "out.json", "--jobs", jobs)
+    assert result.exit_code == 3, result.stderr
+    assert f"{export}: the compressed file is damaged" in result.stderr
+    assert "zcat" in result.stderr and "Traceback" not in result.stderr

@@ -7,11 +7,13 @@ XML entities, which WordPress never writes and entity-expansion attacks need.
 
 from __future__ import annotations
 
+import gzip
 import re
+import zlib
 from dataclasses import dataclass
 
 from wpmigrate.errors import NotWXRError, UnsafeInputError
-from wpmigrate.readers.sources import Source
+from wpmigrate.readers.sources import Source, damaged_gzip
 
 HEAD_BYTES = 64 * 1024
 _PROLOG = re.compile(
@@ -35,8 +37,11 @@ class Head:
 
 def sniff(source: Source) -> Head:
     """Check that ``source`` looks like a WXR document; raise a clear error if not."""
-    with source.open() as stream:
-        raw = stream.read(HEAD_BYTES)
+    try:
+        with source.open() as stream:
+            raw = stream.read(HEAD_BYTES)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:  # a zip member's damage
+        raise damaged_gzip(source.name, exc) from None
     if not raw.strip():
         raise NotWXRError(
             f"{source.name}: the file is empty",

@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 import zipfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -76,10 +77,40 @@ def _from_path(path: str) -> list[Source]:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     if magic.startswith(GZIP_MAGIC):
-        return [Source(path, lambda: gzip.open(path, "rb"))]
+        return [Source(path, lambda: CheckedGzip(path))]
     if magic == ZIP_MAGIC:
         return _zip_members(path)
     return [Source(path, lambda: open(path, "rb"), path)]
+
+
+class CheckedGzip(gzip.GzipFile):
+    """A gzip file whose damage (a corrupt or cut-short stream) is an :class:`InputError`
+    naming the file, wherever in it the reading meets it."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "rb")
+        self.path = path
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return super().read(size)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise damaged_gzip(self.path, exc) from None
+
+    def read1(self, size: int = -1) -> bytes:
+        try:
+            return super().read1(size)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise damaged_gzip(self.path, exc) from None
+
+
+def damaged_gzip(name: str, exc: BaseException) -> InputError:
+    """The error for a compressed input that cannot be read to its end."""
+    return InputError(
+        f"{name}: the compressed file is damaged ({exc})",
+        hint="download it again, or keep what can be read: `zcat FILE > part.xml`, then convert "
+        "part.xml with --recover",
+    )
 
 
 def _zip_members(path: str) -> list[Source]:
