@@ -7,9 +7,9 @@ A doc is plain data, so a worker process can load and read it on its own.
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -71,13 +71,13 @@ def looks_like_html(head: bytes) -> bool:
 
 
 def _head(path: str) -> bytes:
+    """The first bytes of the file, or of its first gzip member (a WARC is a series of them)."""
     with open(path, "rb") as stream:
         head = stream.read(HEAD_BYTES)
     if head.startswith(b"\x1f\x8b"):
         try:
-            with gzip.open(path, "rb") as stream:
-                return stream.read(HEAD_BYTES)
-        except (OSError, EOFError):
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, HEAD_BYTES)
+        except zlib.error:
             return head
     return head
 
@@ -158,6 +158,4 @@ def _url(host: str, parts: list[str]) -> str:
     if name.lower() in ("index.html", "index.htm", ""):
         name = ""
     path = "/".join(quote(unquote(p)) for p in [*folders, name])
-    if not name and folders:
-        path += "/"
     return f"https://{host}/{path}{query}"

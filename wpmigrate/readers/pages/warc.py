@@ -9,8 +9,8 @@ start found in the file, so one damaged record does not lose the rest.
 
 from __future__ import annotations
 
-import gzip
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,7 +23,7 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _GZIP_MEMBER = b"\x1f\x8b\x08"
 _RECORD_START = b"WARC/1."
 #: What warcio raises on damage it finds: a bad header, a bad gzip member, a short read.
-_DAMAGE = (ArchiveLoadFailed, ValueError, EOFError, OSError, gzip.BadGzipFile, IndexError, KeyError, TypeError)
+_DAMAGE = (ArchiveLoadFailed, ValueError, EOFError, OSError, zlib.error, IndexError, KeyError, TypeError)
 
 
 class DamagedRecord(Exception):
@@ -44,25 +44,26 @@ def html_records(path: str, diagnostics: Diagnostics) -> Iterator[WarcPage]:
     position = 0
     compressed = _is_gzip(path)
     while position is not None:
-        failed_at = None
+        good_until = position
         with open(path, "rb") as stream:
             stream.seek(position)
             records = ArchiveIterator(stream)
             try:
                 for record in records:
-                    page = _html_page(record, records.get_record_offset())
+                    offset = records.get_record_offset()
+                    good_until = offset + records.get_record_length()
+                    page = _html_page(record, offset)
                     if page is not None:
                         yield page
                 return
             except _DAMAGE as exc:
-                failed_at = max(records.get_record_offset() or position, position)
                 diagnostics.warn(
                     "warc-record-damaged",
-                    f"{path}: a damaged WARC record at byte {failed_at} ({_reason(exc)}); "
+                    f"a damaged WARC record after byte {good_until} ({_reason(exc)}); "
                     "skipped to the next readable record",
                     file=path,
                 )
-        position = _next_record(path, failed_at + 1, compressed)
+        position = _next_record(path, good_until + 1, compressed)
 
 
 def payload_at(path: str, offset: int) -> bytes:

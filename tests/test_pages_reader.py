@@ -1,0 +1,161 @@
+"""The page reader's own rules: duplicates merged, other sites left out, ids, errors, order.
+
+The theme fixtures (tests/test_pages_fixtures.py) check what is read from real
+themes' markup; these build small pages for one rule each.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SAMPLE
+
+from wpmigrate import errors
+from wpmigrate.convert import ConvertOptions, convert
+from wpmigrate.diagnostics import Diagnostics
+from wpmigrate.readers.pages import dates
+from wpmigrate.readers.pages.documents import _url_from_place
+
+HOME = "https://blog.example.test"
+
+
+def post_page(post_id: int | None, slug: str, *, comments: str = "", host: str = HOME, title: str = "A post",
+              date: str = "2020-01-02T10:00:00+01:00", extra_head: str = "", body_class: str | None = None) -> str:
+    """A minimal post page as a default theme renders it."""
+    classes = body_class if body_class is not None else (f"single single-post postid-{post_id}" if post_id else "")
+    article_id = f' id="post-{post_id}"' if post_id else ""
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<link rel="canonical" href="{host}/{slug}/">
+<link rel="https://api.w.org/" href="{host}/wp-json/">{extra_head}
+</head><body class="{classes}">
+<a href="{host}/" rel="home">Example</a>
+<article{article_id} class="post hentry"><h1 class="entry-title">{title}</h1>
+<time class="entry-date published" datetime="{date}">Jan 2</time>
+<div class="entry-content"><p>Text of {slug}.</p></div></article>
+<div id="comments"><ol class="comment-list">{comments}</ol></div></body></html>"""
+
+
+def comment(comment_id: int, text: str, replies: str = "") -> str:
+    children = f'<ol class="children">{replies}</ol>' if replies else ""
+    return (f'<li id="comment-{comment_id}" class="comment"><article class="comment-body">'
+            f'<footer class="comment-meta"><div class="comment-author vcard"><b class="fn">Ann</b> '
+            f'<span class="says">says:</span></div><div class="comment-metadata"><time '
+            f'datetime="2020-01-03T10:00:00+01:00">Jan 3</time></div></footer>'
+            f'<div class="comment-content"><p>{text}</p></div>'
+            f'<div class="reply"><a class="comment-reply-link" href="#">Reply</a></div></article>{children}</li>')
+
+
+def to_json(tmp_path, *inputs, jobs: int = 1) -> tuple[dict, Diagnostics]:
+    out = tmp_path / "out.json"
+    diagnostics = Diagnostics()
+    convert([str(i) for i in inputs], ConvertOptions(output=str(out), force=True, jobs=jobs), diagnostics)
+    return json.loads(out.read_text()), diagnostics
+
+
+def mirror(tmp_path, pages: dict[str, str]):
+    root = tmp_path / "mirror"
+    for relative, html in pages.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+    return root
+
+
+def test_a_post_saved_from_several_addresses_is_one_post_with_every_comment(tmp_path):
+    first = post_page(12, "hello", comments=comment(5, "First", comment(6, "An answer")))
+    second_page = post_page(12, "hello", comments=comment(7, "Later"))
+    root = mirror(tmp_path, {
+        "blog.example.test/hello/index.html": first,
+        "blog.example.test/index.html?p=12.html": first,
+        "blog.example.test/hello/comment-page-2/index.html": second_page,
+    })
+    document, _ = to_json(tmp_path, root)
+    [post] = document["posts"]
+    assert post["id"] == 12 and post["link"] == f"{HOME}/hello/"
+    assert [(c["id"], c["parent"]) for c in post["comments"]] == [(5, None), (6, 5), (7, None)]
+    assert all("Reply" not in c["content"] and "says:" not in c["content"] for c in post["comments"])
+
+
+def test_pages_of_other_sites_are_left_out_and_counted(tmp_path):
+    root = mirror(tmp_path, {
+        "blog.example.test/a/index.html": post_page(1, "a"),
+        "blog.example.test/b/index.html": post_page(2, "b"),
+        "cdn.other.test/x/index.html": post_page(9, "x", host="https://cdn.other.test"),
+    })
+    document, diagnostics = to_json(tmp_path, root)
+    assert [p["id"] for p in document["posts"]] == [1, 2]
+    assert diagnostics.by_code["page-other-site"] == 1
+    assert "cdn.other.test (1)" in diagnostics.kept[0].message
+
+
+def test_items_without_an_id_are_numbered_after_the_known_ones_with_a_warning(tmp_path):
+    root = mirror(tmp_path, {
+        "blog.example.test/a/index.html": post_page(40, "a", date="2020-01-01T00:00:00+00:00"),
+        "blog.example.test/b/index.html": post_page(None, "b", extra_head='<meta property="og:type" content="article">',
+                                                    date="2020-02-01T00:00:00+00:00"),
+    })
+    document, diagnostics = to_json(tmp_path, root)
+    assert [(p["id"], p["slug"]) for p in document["posts"]] == [(40, "a"), (41, "b")]
+    assert diagnostics.by_code["page-no-id"] == 1
+
+
+def test_items_come_in_date_order_and_the_output_is_the_same_with_workers(tmp_path):
+    root = mirror(tmp_path, {
+        "blog.example.test/new/index.html": post_page(1, "new", date="2021-05-01T10:00:00+00:00"),
+        "blog.example.test/old/index.html": post_page(2, "old", date="2019-05-01T10:00:00+00:00"),
+    })
+    one, _ = to_json(tmp_path, root)
+    two, _ = to_json(tmp_path, root, jobs=2)
+    assert [p["slug"] for p in one["posts"]] == ["old", "new"]
+    assert one == two
+
+
+def test_a_page_that_is_not_wordpress_is_refused_with_what_was_expected(run_cli, tmp_path):
+    page = tmp_path / "static.html"
+    page.write_text("<!DOCTYPE html><html><head><title>Hugo site</title></head><body><main><h1>Hi</h1>"
+                    "<p>Made with a static site generator.</p></main></body></html>")
+    result = run_cli("convert", page, "-o", tmp_path / "x.json")
+    assert result.exit_code == errors.EXIT_INPUT
+    assert "not one WordPress rendered" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_listing_pages_alone_give_a_clear_error(run_cli, tmp_path):
+    listing = post_page(None, "", body_class="home blog")
+    root = mirror(tmp_path, {"blog.example.test/index.html": listing})
+    result = run_cli("convert", root, "-o", tmp_path / "x.json")
+    assert result.exit_code == errors.EXIT_INPUT
+    assert "none shows a post or a page" in result.stderr
+
+
+def test_an_export_and_pages_together_are_a_usage_error(run_cli, tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text(post_page(1, "a"))
+    result = run_cli("convert", SAMPLE, page, "-o", tmp_path / "x.json")
+    assert result.exit_code == errors.EXIT_USAGE
+    assert "cannot be converted together" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("place", "url"),
+    [
+        ("m/blog.example.test/2016/11/22/hello/index.html", "https://blog.example.test/2016/11/22/hello/"),
+        ("m/blog.example.test/index.html", "https://blog.example.test/"),
+        ("m/blog.example.test/index.html?p=12.html", "https://blog.example.test/?p=12"),
+        ("m/blog.example.test/about.html", "https://blog.example.test/about.html"),
+        ("m/blog.example.test/caf%C3%A9/index.html", "https://blog.example.test/caf%C3%A9/"),
+        ("m/notahost/index.html", None),
+    ],
+)
+def test_a_mirror_file_s_place_gives_the_address_it_was_saved_from(place, url):
+    assert _url_from_place("m", place) == url
+
+
+def test_dates_from_timestamps_and_text():
+    stamp = dates.from_timestamp("2016-11-22T05:00:52-05:00")
+    assert (stamp.utc, stamp.local) == ("2016-11-22T10:00:52Z", "2016-11-22T05:00:52")
+    text = dates.from_text("November 22, 2016 at 10:15 am")
+    assert (text.utc, text.local) == (None, "2016-11-22T10:15:00")
+    assert dates.with_offset(text, stamp.offset).utc == "2016-11-22T15:15:00Z"
+    assert dates.from_text("Reply") is None and dates.from_timestamp("yesterday") is None
