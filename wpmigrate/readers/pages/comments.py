@@ -32,6 +32,7 @@ _LISTS = (
 )
 _ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
 _COMMENT_CLASSES = {"comment", "pingback", "trackback", "webmention"}
+_SECTIONS = "#comments, .comments-area, .wp-block-comments, #disqus_thread"
 _AUTHOR = ".comment-author .fn, cite.fn, b.fn, .fn, .wp-block-comment-author-name, .comment-author, .comment-author-name"
 _CONTENT = ".comment-content, .comment-text, .wp-block-comment-content, .comment-entry, .comment-body-text"
 #: What is not the comment's text, in a comment without a content element of its own.
@@ -57,11 +58,18 @@ class CommentContext:
 
 def read_comments(root: etree._Element, context: CommentContext) -> list[Comment]:
     """The page's comments in the order shown, each with its parent."""
-    container = markup.first(root, _LISTS)
-    if container is None:
+    scope = _scope(root)
+    if scope is None:
         return []
-    scope = _outermost_list(container)
-    return [_comment(item, context) for item in _items(scope)]
+    return [_comment(node, context) for node in scope.iter("li", "div", "article") if _is_comment(node)]
+
+
+def _scope(root: etree._Element) -> etree._Element | None:
+    """The comment list, else the comments section (themes listing comments as ``div``\ s)."""
+    container = markup.first(root, _LISTS)
+    if container is not None:
+        return _outermost_list(container)
+    return markup.first(root, _SECTIONS)
 
 
 def _outermost_list(container: etree._Element) -> etree._Element:
@@ -73,93 +81,109 @@ def _outermost_list(container: etree._Element) -> etree._Element:
     return outer
 
 
-def _items(scope: etree._Element) -> Iterator[etree._Element]:
-    for item in scope.iter("li"):
-        if _is_comment(item):
-            yield item
+def _is_comment(node: etree._Element) -> bool:
+    """A comment's own element: ``li`` (or ``div`` with ``style => div``) classed ``comment``,
+    ``pingback`` or ``trackback``, that holds a comment id."""
+    if not _classed_comment(node):
+        return False
+    number = _comment_id(node)
+    return number is not None and not _inner_part(node, number)
 
 
-def _is_comment(item: etree._Element) -> bool:
-    return bool(set(markup.classes(item)) & _COMMENT_CLASSES) and _comment_id(item) is not None
+def _inner_part(node: etree._Element, number: int) -> bool:
+    """Whether ``node`` is the body of the comment around it (Twenty Twelve's
+    ``li#li-comment-5.comment > article#comment-5.comment``)."""
+    outer = next((a for a in node.iterancestors() if _classed_comment(a)), None)
+    return outer is not None and _comment_id(outer) == number
 
 
-def _comment_id(item: etree._Element) -> int | None:
-    for element in (item, *item.iterchildren(), *_first_level(item)):
+def _classed_comment(node: etree._Element) -> bool:
+    return node.tag in ("li", "div", "article") and bool(set(markup.classes(node)) & _COMMENT_CLASSES)
+
+
+def _comment_id(node: etree._Element) -> int | None:
+    for element in (node, *_first_level(node)):
         found = _ID.match(element.get("id") or "")
         if found:
             return int(found.group(1))
     return None
 
 
-def _first_level(item: etree._Element) -> Iterator[etree._Element]:
-    """Elements inside ``item`` but not inside a nested comment."""
-    for element in item.iterdescendants():
-        if element.tag == "li" and _ID.match(element.get("id") or ""):
+def _first_level(node: etree._Element) -> Iterator[etree._Element]:
+    """Elements inside ``node`` up to the first reply nested in it."""
+    for element in node.iterdescendants():
+        if _classed_comment(element):
             return
         yield element
 
 
-def _comment(item: etree._Element, context: CommentContext) -> Comment:
-    own = _own_copy(item)
-    classes = markup.classes(item)
+def _comment(node: etree._Element, context: CommentContext) -> Comment:
+    own = _own_copy(node)
+    classes = markup.classes(node)
     kind = next((c for c in ("pingback", "trackback", "webmention") if c in classes), "comment")
-    name_element = markup.first(own, _AUTHOR)
-    name = _name(name_element)
-    url = _author_url(name_element)
+    name, url = _author(own, kind)
     avatar = _avatar(own)
     date = _date(own, context.offset)
     identity = classify(email="", url=url, user_id=None, comment_type=kind,
                         meta=[Meta("hc_avatar", avatar)] if avatar else [])
     provider, provider_id = identity.provider, identity.provider_id
-    login = _login(classes)
     if provider == "guest" and "byuser" in classes:
         provider = "wordpress.com" if context.wordpress_com else "local"
-        provider_id = provider_id or login
+        provider_id = provider_id or _login(classes)
     return Comment(
-        id=_comment_id(item) or 0,
-        parent=_parent_id(item),
+        id=_comment_id(node) or 0,
+        parent=_parent_id(node),
         type=kind,
         date=date.utc if date else None,
         date_local=date.local if date else None,
-        content=_content(own),
+        content=_content(own, kind),
         author=Commenter(name=name, url=url, provider=provider, provider_id=provider_id, avatar=avatar),
     )
 
 
-def _own_copy(item: etree._Element) -> etree._Element:
-    """A copy of the comment's ``<li>`` without the replies nested in it."""
-    own = copy.deepcopy(item)
-    for nested in list(own.iterdescendants("li")):
-        if _is_comment(nested) and nested.getparent() is not None:
-            holder = nested.getparent()
-            if holder.tag in ("ol", "ul") and holder.getparent() is not None:
-                holder.drop_tree()
-            else:
-                nested.drop_tree()
+def _author(own: etree._Element, kind: str) -> tuple[str, str]:
+    """The commenter's name and URL; for a pingback or trackback shown as a bare link
+    (``Pingback: <a>Title</a>``), the linking page's title and address."""
+    element = markup.first(own, _AUTHOR)
+    if element is None and kind != "comment":
+        element = next((a for a in own.iter("a") if _is_address(a.get("href")) and not _is_action(a)), None)
+    if element is None:
+        return "", ""
+    name_element = element if "fn" in markup.classes(element) or element.tag == "a" else markup.first(element, ".fn")
+    name = re.sub(r"\s*(?:says|wrote|said)\s*:?\s*$", "", markup.text(name_element if name_element is not None else element))
+    link = next((a for a in (name_element if name_element is not None else element).iter("a")), None)
+    href = (link.get("href") or "").strip() if link is not None else ""
+    return name, href if _is_address(href) else ""
+
+
+def _is_address(href: str | None) -> bool:
+    return bool(href) and href.strip().startswith(("http://", "https://"))
+
+
+def _is_action(link: etree._Element) -> bool:
+    return any(set(markup.classes(e)) & {"edit-link", "comment-edit-link", "reply", "comment-reply-link"}
+               for e in (link, *link.iterancestors()))
+
+
+def _own_copy(node: etree._Element) -> etree._Element:
+    """A copy of the comment's element without the replies nested in it."""
+    own = copy.deepcopy(node)
+    for nested in [e for e in own.iterdescendants() if _is_comment(e)]:
+        holder = nested.getparent()
+        if holder is None or nested.getparent() is None:
+            continue
+        if "children" in markup.classes(holder) and holder.getparent() is not None:
+            holder.drop_tree()
+        else:
+            nested.drop_tree()
     return own
 
 
-def _parent_id(item: etree._Element) -> int | None:
-    for ancestor in item.iterancestors("li"):
+def _parent_id(node: etree._Element) -> int | None:
+    for ancestor in node.iterancestors():
         if _is_comment(ancestor):
             return _comment_id(ancestor)
     return None
-
-
-def _name(element: etree._Element | None) -> str:
-    if element is None:
-        return ""
-    found = markup.first(element, ".fn, .wp-block-comment-author-name") if element.get("class") not in ("fn",) else None
-    name = markup.text(found if found is not None else element)
-    return re.sub(r"\s*(?:says|wrote|said)\s*:?\s*$", "", name)
-
-
-def _author_url(element: etree._Element | None) -> str:
-    if element is None:
-        return ""
-    link = element if element.tag == "a" else next(element.iter("a"), None)
-    href = (link.get("href") or "").strip() if link is not None else ""
-    return href if href.startswith(("http://", "https://")) else ""
 
 
 def _avatar(own: etree._Element) -> str | None:
@@ -194,10 +218,13 @@ def _date(own: etree._Element, offset: timedelta | None) -> dates.PageDate | Non
     return None
 
 
-def _content(own: etree._Element) -> str:
+def _content(own: etree._Element, kind: str) -> str:
     body = markup.first(own, _CONTENT)
     if body is None:
-        body = copy.deepcopy(markup.first(own, "article.comment-body, div.comment-body") or own)
+        if kind != "comment":
+            return ""  # WordPress shows a pingback or trackback as its link alone
+        found = markup.first(own, "article.comment-body, div.comment-body")
+        body = copy.deepcopy(found if found is not None else own)
         for element in markup.select(body, _NOT_TEXT):
             markup.drop(element)
         for heading in list(body.iter("cite", "footer", "header")):

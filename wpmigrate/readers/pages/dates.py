@@ -70,3 +70,11 @@ def with_offset(date: PageDate | None, offset: timedelta | None) -> PageDate | N
         return date
     moment = datetime.strptime(date.local, _LOCAL) - offset
     return PageDate(moment.strftime(_LOCAL) + "Z", date.local, offset)
+
+
+def in_zone(date: PageDate, offset: timedelta) -> PageDate:
+    """A UTC ``date`` with its local time in the zone ``offset`` (the site's, found elsewhere)."""
+    if date.utc is None:
+        return date
+    moment = datetime.strptime(date.utc, _LOCAL + "Z") + offset
+    return PageDate(date.utc, moment.strftime(_LOCAL), offset)

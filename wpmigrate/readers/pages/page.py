@@ -11,6 +11,7 @@ that names the site's home, the generator meta. Themes add the rest (an
 from __future__ import annotations
 
 import json
+from collections import Counter
 import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urldefrag, urlsplit, urlunsplit
@@ -42,7 +43,9 @@ _MODIFIED_STAMPS = (
     ("meta[property='article:modified_time']", "content"),
     ("time.updated[datetime], .wp-block-post-date__modified-date time[datetime], time[itemprop='dateModified']", "datetime"),
 )
-_DATE_TEXT = ".entry-date, .posted-on, .post-date, .postdate, .date, .entry-meta"
+#: Where themes print the date as text, most specific first.
+_DATE_TEXT = (".entry-date", ".posted-on", ".post-date", ".postdate", ".date", ".entry-meta")
+_CLOCK = re.compile(r"\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
 _PAGED = re.compile(r"/page/(\d+)/?$")
@@ -246,40 +249,75 @@ def published(root: etree._Element, article: etree._Element, address: str | None
     ]
     found = [s for s in stamps if s is not None]
     if found:
-        return _best(found)
-    for element in markup.select(article, _DATE_TEXT):
-        text_date = dates.from_text(markup.text(element))
-        if text_date is not None:
-            return text_date
+        return _best(found, site_offset(root))
+    for css in _DATE_TEXT:
+        for element in _outside_comments(markup.select(article, css)):
+            text_date = dates.from_text(_date_text(element))
+            if text_date is not None:
+                return text_date
     match = _URL_DATE.search(urlsplit(address or "").path)
     return dates.PageDate(None, f"{match.group(1)}-{match.group(2)}-{match.group(3)}T00:00:00") if match else None
+
+
+def _date_text(element: etree._Element) -> str:
+    """The element's date text, with the time Twenty Ten and its heirs put in the link's
+    title (``<a title="7:40 pm" rel="bookmark"><span class="entry-date">March 5, 2011</span></a>``)."""
+    text = markup.text(element)
+    link = element.getparent()
+    title = (link.get("title") or "").strip() if link is not None and link.tag == "a" else ""
+    return f"{text} {title}" if _CLOCK.fullmatch(title) else text
 
 
 def modified(root: etree._Element, article: etree._Element) -> dates.PageDate | None:
     stamps = [dates.from_timestamp(v) for v in _stamps(root, article, _MODIFIED_STAMPS)]
     stamps.append(dates.from_timestamp(_json_ld(root).get("dateModified")))
     found = [s for s in stamps if s is not None]
-    return _best(found) if found else None
+    return _best(found, site_offset(root)) if found else None
+
+
+def site_offset(root: etree._Element):
+    """The site's UTC offset: the one most of the page's local timestamps carry (themes print
+    post and comment times in the site's zone; Open Graph tags are often in UTC)."""
+    offsets = Counter(
+        stamp.offset for element in markup.select(root, "time[datetime]")
+        if (stamp := dates.from_timestamp(element.get("datetime"))) is not None and stamp.offset
+    )
+    return sorted(offsets.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if offsets else None
 
 
 def _stamps(root, article, table) -> list[str]:
     values = []
     for css, name in table:
         scope = root if css.startswith("meta") else article
-        value = markup.attribute(scope, css, name)
-        if value:
-            values.append(value)
+        for element in _outside_comments(markup.select(scope, css)):
+            value = (element.get(name) or "").strip()
+            if value:
+                values.append(value)
+                break
     return values
 
 
-def _best(found: list[dates.PageDate]) -> dates.PageDate:
-    """The UTC time of the first that has one, with the local time of one given in the site's
-    own zone (a non-zero offset: Open Graph tags are often in UTC, themes print local time)."""
+def _outside_comments(elements: list[etree._Element]) -> list[etree._Element]:
+    """``elements`` less those in a comment section (a comment's time is not the post's)."""
+    return [e for e in elements if not any(_is_comment_area(a) for a in e.iterancestors())]
+
+
+def _is_comment_area(element: etree._Element) -> bool:
+    return element.get("id") == "comments" or bool(
+        set(markup.classes(element)) & {"comments-area", "comment-list", "commentlist", "wp-block-comments", "comment"}
+    )
+
+
+def _best(found: list[dates.PageDate], offset) -> dates.PageDate:
+    """The UTC time of the first that has one, and the local time of one given in a non-zero
+    offset, else computed from the site's ``offset``."""
     utc = next((d.utc for d in found if d.utc), None)
-    local = next((d for d in found if d.offset), None) or next((d for d in found if d.utc is None), None) or found[0]
-    if utc is None and local.offset is None:
-        return local
-    return dates.PageDate(utc or local.utc, local.local, local.offset if local.offset is not None else found[0].offset)
+    zoned = next((d for d in found if d.offset), None)
+    if zoned is not None:
+        return dates.PageDate(utc or zoned.utc, zoned.local, zoned.offset)
+    if utc is not None and offset:
+        return dates.in_zone(dates.PageDate(utc, None), offset)
+    return next((d for d in found if d.utc), found[0])
 
 
 def _json_ld(root: etree._Element) -> dict:
@@ -346,11 +384,11 @@ def _link_taxonomy(link: etree._Element, segments: list[str]) -> str | None:
 
 
 def author_of(root: etree._Element, article: etree._Element) -> Author | None:
-    """The item's author: the ``/author/login/`` link, else a byline name."""
+    """The item's author: an ``/author/login/`` link by the item (the byline), else a byline name."""
     for scope in (article, root):
-        for link in markup.select(scope, _AUTHOR_LINK):
+        for link in _outside_comments(markup.select(scope, _AUTHOR_LINK) + markup.select(scope, "a[href*='/author/']")):
             found = _AUTHOR_PATH.search(urlsplit(link.get("href") or "").path)
-            if found:
+            if found and markup.text(link):
                 return Author(login=unquote(found.group(1)), display_name=markup.text(link))
     name = markup.text(markup.first(article, _AUTHOR_TEXT)) or _json_ld_author(root) or (
         markup.attribute(root, "meta[name='author']", "content") or ""
