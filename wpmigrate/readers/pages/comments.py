@@ -65,7 +65,7 @@ def read_comments(root: etree._Element, context: CommentContext) -> list[Comment
 
 
 def _scope(root: etree._Element) -> etree._Element | None:
-    """The comment list, else the comments section (themes listing comments as ``div``\ s)."""
+    """The comment list, else the comments section (for themes that list comments in divs)."""
     container = markup.first(root, _LISTS)
     if container is not None:
         return _outermost_list(container)
