@@ -36,6 +36,14 @@ def _who(email="", url="", user_id=None, comment_type="comment", **meta):
         ({"url": "https://someone.wordpress.com"}, ("wordpress.com", "someone", None)),
         ({"email": "guest@example.org", "url": "https://guest.example.org"}, ("guest", None, None)),
         ({}, ("guest", None, None)),
+        # what a rendered page shows: the avatar alone, a Facebook Graph picture with the user's id
+        ({"hc_avatar": "https://graph.facebook.com/v2.2/100004/picture?type=large"},
+         ("facebook", "100004", "https://graph.facebook.com/v2.2/100004/picture?type=large")),
+        # an avatar that says nothing of the login is kept beside what the other rules find
+        ({"hc_avatar": "https://secure.gravatar.com/avatar/ab12?s=40"}, ("guest", None, "https://secure.gravatar.com/avatar/ab12?s=40")),
+        ({"user_id": 2, "hc_avatar": "https://secure.gravatar.com/avatar/cd34"}, ("local", "2", "https://secure.gravatar.com/avatar/cd34")),
+        ({"comment_type": "pingback", "url": "https://o.example/p", "hc_avatar": "https://secure.gravatar.com/avatar/0"},
+         ("linkback", "https://o.example/p", None)),
     ],
 )
 def test_classify(kwargs, expected):

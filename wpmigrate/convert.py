@@ -23,7 +23,7 @@ from wpmigrate.writers import get_format
 Transform = Callable[[Post], Post]
 #: Below this input size, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
-_EXPORT_SUFFIX = re.compile(r"(\.\d{3})?\.(xml|xml\.gz|gz|zip)$", re.IGNORECASE)
+_EXPORT_SUFFIX = re.compile(r"(\.\d{3})?\.(xml|xml\.gz|warc|warc\.gz|gz|zip|html?)$", re.IGNORECASE)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from wpmigrate.model import Meta
@@ -32,6 +32,7 @@ _SOCIAL_EMAIL = re.compile(
 _DISQUS_EMAIL = re.compile(r"^(?:user-(\d+)|anonymized-[0-9a-f]{32})@disqus\.com$", re.IGNORECASE)
 _WSL_EMAIL = re.compile(r"^(?:([a-z]+)_user_.*|[0-9a-f]{32})@example\.com$", re.IGNORECASE)
 _FACEBOOK_APP_ID = re.compile(r"/app_scoped_user_id/(\d+)")
+_GRAPH_PICTURE = re.compile(r"^https?://graph\.facebook\.com/(?:v[\d.]+/)?(\d+)/picture")
 _LINKBACK_TYPES = {"pingback", "trackback", "webmention"}
 
 
@@ -52,11 +53,12 @@ def classify(
 ) -> Identity:
     """Decide the commenter's provider, their id there and avatar, from the data."""
     values = {m.key: m.value for m in meta if isinstance(m.value, str)}
+    shown = values.get("hc_avatar") or None  # the avatar WordPress.com showed, whoever it was
     for rule in _RULES:
         found = rule(values, email.strip(), url.strip(), user_id, comment_type)
         if found is not None:
-            return found
-    return Identity("guest")
+            return found if found.avatar or not shown or found.provider == "linkback" else replace(found, avatar=shown)
+    return Identity("guest", avatar=shown)
 
 
 def _highlander(values, email, url, user_id, comment_type) -> Identity | None:
@@ -69,7 +71,7 @@ def _highlander(values, email, url, user_id, comment_type) -> Identity | None:
     if avatar:
         provider = _provider_from_avatar(avatar)
         if provider:
-            return Identity(provider, foreign_id or _id_from_url(provider, url), avatar)
+            return Identity(provider, foreign_id or _id_from_url(provider, url) or _id_from_avatar(avatar), avatar)
     return None
 
 
@@ -144,6 +146,12 @@ def _provider_from_avatar(avatar: str) -> str | None:
     if "gravatar.com" in host and "highlander-comments" in avatar:
         return "wordpress.com"
     return None
+
+
+def _id_from_avatar(avatar: str) -> str | None:
+    """A Facebook user's id from their Graph API picture (``graph.facebook.com/v2.2/ID/picture``)."""
+    found = _GRAPH_PICTURE.search(avatar)
+    return found.group(1) if found else None
 
 
 def _id_from_url(provider: str, url: str) -> str | None:

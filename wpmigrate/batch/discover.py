@@ -1,7 +1,7 @@
 """From the command line's SOURCES to sites: files, folders and glob patterns.
 
-A folder is searched (recursively) for ``.xml``, ``.xml.gz`` and ``.zip``
-files; a file named on the command line is taken whatever its name; a glob
+A folder is searched (recursively) for ``.xml``, ``.xml.gz`` and ``.zip`` files and web
+archives (``.warc``, ``.warc.gz``: the page reader's); a file named on the command line is taken whatever its name; a glob
 pattern is expanded. The parts of a split export (``name.000.xml``,
 ``name.001.xml`` ... in one folder) become one site, as does one zip. Each site
 gets an output name that is safe as a file name and unique in OUTDIR.
@@ -22,9 +22,9 @@ from wpmigrate.batch.state import LOCK_NAME, REPORT_NAME, STATE_NAME
 from wpmigrate.errors import UsageError
 from wpmigrate.readers.sources import part_sort_key
 
-EXTENSIONS = (".xml", ".xml.gz", ".zip")
+EXTENSIONS = (".xml", ".xml.gz", ".zip", ".warc", ".warc.gz")
 _PART = re.compile(r"^(.*)\.(\d{3})\.xml$", re.IGNORECASE)
-_STEM = re.compile(r"(\.\d{3})?\.(xml\.gz|xml|gz|zip)$", re.IGNORECASE)
+_STEM = re.compile(r"(\.\d{3})?\.(xml\.gz|xml|warc\.gz|warc|gz|zip)$", re.IGNORECASE)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 #: File names in OUTDIR that belong to the batch itself.
 RESERVED = (REPORT_NAME, STATE_NAME, LOCK_NAME)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -54,6 +54,8 @@ class CommentContext:
     offset: timedelta | None
     #: A WordPress.com blog: a registered commenter (``byuser``) has a WordPress.com account.
     wordpress_com: bool
+    #: User ids by login (``comment-author-LOGIN``), for comments by the site's own users.
+    user_ids: dict[str, int] = field(default_factory=dict)
 
 
 def read_comments(root: etree._Element, context: CommentContext) -> list[Comment]:
@@ -122,14 +124,10 @@ def _comment(node: etree._Element, context: CommentContext) -> Comment:
     classes = markup.classes(node)
     kind = next((c for c in ("pingback", "trackback", "webmention") if c in classes), "comment")
     name, url = _author(own, kind)
-    avatar = _avatar(own)
+    user_id = context.user_ids.get(_login(classes) or "") if "byuser" in classes else None
+    hints = _identity_hints(own, kind, classes, context)
+    identity = classify(email="", url=url, user_id=user_id, comment_type=kind, meta=hints)
     date = _date(own, context.offset)
-    identity = classify(email="", url=url, user_id=None, comment_type=kind,
-                        meta=[Meta("hc_avatar", avatar)] if avatar else [])
-    provider, provider_id = identity.provider, identity.provider_id
-    if provider == "guest" and "byuser" in classes:
-        provider = "wordpress.com" if context.wordpress_com else "local"
-        provider_id = provider_id or _login(classes)
     return Comment(
         id=_comment_id(node) or 0,
         parent=_parent_id(node),
@@ -137,8 +135,24 @@ def _comment(node: etree._Element, context: CommentContext) -> Comment:
         date=date.utc if date else None,
         date_local=date.local if date else None,
         content=_content(own, kind),
-        author=Commenter(name=name, url=url, provider=provider, provider_id=provider_id, avatar=avatar),
+        author=Commenter(name=name, url=url, user_id=user_id, provider=identity.provider,
+                         provider_id=identity.provider_id, avatar=identity.avatar),
+        meta=hints,
     )
+
+
+def _identity_hints(own: etree._Element, kind: str, classes: list[str], context: CommentContext) -> tuple[Meta, ...]:
+    """What the markup shows of how the commenter logged in, as the comment meta WordPress.com
+    keeps it in: the avatar shown (``hc_avatar``), and for a registered user of a WordPress.com
+    blog, a WordPress.com login (``hc_post_as``). The classification then reads them as it reads
+    an export's, and a WXR file written from the result keeps them."""
+    hints = []
+    if kind == "comment" and "byuser" in classes and context.wordpress_com:
+        hints.append(Meta("hc_post_as", "wordpress"))
+    avatar = _avatar(own) if kind == "comment" else None  # a linkback's avatar is a placeholder
+    if avatar:
+        hints.append(Meta("hc_avatar", avatar))
+    return tuple(hints)
 
 
 def _author(own: etree._Element, kind: str) -> tuple[str, str]:

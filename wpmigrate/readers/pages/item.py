@@ -10,14 +10,14 @@ processes, so everything it needs travels with it as plain data.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
 from wpmigrate.diagnostics import Diagnostic
-from wpmigrate.model import Comment, Content, Post, TermRef
+from wpmigrate.model import Comment, Content, Meta, Post, TermRef
 from wpmigrate.readers.pages import markup, page
 from wpmigrate.readers.pages.chrome import strip_chrome
 from wpmigrate.readers.pages.comments import CommentContext, read_comments
@@ -39,7 +39,6 @@ CONTENT_REGIONS = (
     "div.entry",
     ".post-body",
 )
-_FEATURED = "img.wp-post-image, .wp-block-post-featured-image img, .post-thumbnail img, .featured-image img"
 _COMMENT_FORM = "#respond, #commentform, .comment-respond, form.comment-form, .wp-block-post-comments-form"
 _COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?")
 
@@ -52,6 +51,8 @@ class SiteContext:
     #: The site's UTC offset, from the items' timestamps; None if no page told it.
     offset: timedelta | None
     wordpress_com: bool
+    #: User ids by login, for comments by registered users.
+    user_ids: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class ItemPages:
     author: str | None
     #: When it was published (UTC, else local), for the item order.
     sort_date: str = ""
+    #: Its featured image, as the attachment item the reader made of it.
+    featured: Post | None = None
 
 
 class ItemFinisher:
@@ -76,7 +79,9 @@ class ItemFinisher:
     def __init__(self, site: SiteContext) -> None:
         self.site = site
 
-    def __call__(self, unit: ItemPages) -> list[tuple[Post, list[Diagnostic]]]:
+    def __call__(self, unit: ItemPages | Post) -> list[tuple[Post, list[Diagnostic]]]:
+        if isinstance(unit, Post):  # an attachment the reader made
+            return [(unit, [])]
         found: list[Diagnostic] = []
         pages = []
         for doc in sorted(unit.docs, key=_comment_page):
@@ -102,7 +107,7 @@ class ItemFinisher:
             title=_title(root, article),
             slug=_slug(unit.address),
             link=unit.address or "",
-            path=_path(unit.address, self.site.home),
+            path=page.site_path(unit.address, self.site.home),
             guid=unit.address or "",
             date=when.utc if when else None,
             date_local=when.local if when else None,
@@ -112,12 +117,13 @@ class ItemFinisher:
             comment_status="open" if markup.first(root, _COMMENT_FORM) is not None else "closed",
             content=Content(raw=_content(doc, root, article, unit.id, found)),
             terms=unit.terms,
-            featured_image=_featured(article),
+            featured_image=unit.featured.attachment_url if unit.featured else None,
+            meta=(Meta("_thumbnail_id", str(unit.featured.id)),) if unit.featured else (),
             comments=threaded(_merged_comments(pages, self._comment_context())),
         )
 
     def _comment_context(self) -> CommentContext:
-        return CommentContext(self.site.offset, self.site.wordpress_com)
+        return CommentContext(self.site.offset, self.site.wordpress_com, self.site.user_ids)
 
 
 def _comment_page(doc: PageDoc) -> int:
@@ -143,16 +149,6 @@ def _title(root: etree._Element, article: etree._Element) -> str:
 def _slug(address: str | None) -> str:
     segments = [s for s in urlsplit(address or "").path.split("/") if s]
     return unquote(segments[-1]) if segments else ""
-
-
-def _path(address: str | None, home: str) -> str:
-    if not address:
-        return ""
-    base = urlsplit(home).path.rstrip("/")
-    path = urlsplit(address).path
-    relative = path[len(base):] if base and path.startswith(base) else path
-    query = urlsplit(address).query
-    return (relative or "/") + (f"?{query}" if query else "")
 
 
 def _content(doc: PageDoc, root, article, item_id: int, found: list[Diagnostic]) -> str:
@@ -181,12 +177,6 @@ def _extracted(root: etree._Element) -> str:
         return summary
     wrapper = fragment[0] if len(fragment) == 1 and fragment[0].tag == "div" else fragment
     return markup.inner_html(wrapper)
-
-
-def _featured(article: etree._Element) -> str | None:
-    image = markup.first(article, _FEATURED)
-    source = (image.get("src") or "").strip() if image is not None else ""
-    return source if source.startswith(("http://", "https://")) else None
 
 
 def _merged_comments(pages, context: CommentContext) -> list[Comment]:

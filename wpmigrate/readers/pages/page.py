@@ -45,6 +45,8 @@ _MODIFIED_STAMPS = (
 )
 #: Where themes print the date as text, most specific first.
 _DATE_TEXT = (".entry-date", ".posted-on", ".post-date", ".postdate", ".date", ".entry-meta")
+_FEATURED = "img.wp-post-image, .wp-block-post-featured-image img, .post-thumbnail img, .featured-image img"
+_RESIZE = {"w", "h", "resize", "fit", "crop", "ssl", "quality", "zoom", "strip"}
 _CLOCK = re.compile(r"\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
@@ -85,6 +87,8 @@ class PageFacts:
     is_wordpress: bool = False
     #: Item pages whose address the page was saved from, when it is not the permalink.
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    #: The item's featured image (``the_post_thumbnail()``), its file's address.
+    featured: str | None = None
 
     @property
     def key(self) -> str:
@@ -104,7 +108,7 @@ def look(doc: PageDoc, root: etree._Element) -> PageFacts:
         article = main_article(root, item_id)
         return replace(facts, date=published(root, article, address),
                         terms=tuple(term_links(article)), authors=tuple(filter(None, [author_of(root, article)])),
-                        aliases=_aliases(doc.url, address))
+                        aliases=_aliases(doc.url, address), featured=featured_image(article))
     if kind in ("category", "post_tag", "taxonomy"):
         return replace(facts, terms=tuple(filter(None, [_archive_term(root, kind, classes, address)])))
     if kind == "author":
@@ -230,6 +234,16 @@ def clean_address(url: str) -> str:
     query = "&".join(p for p in parts.query.split("&") if p and not p.startswith(("replytocom=", "share=", "like_comment=")))
     path = _COMMENT_PAGE.sub("/", parts.path)
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+
+
+def site_path(address: str | None, home: str) -> str:
+    """``address`` relative to the site's ``home`` (``/2016/11/22/hello/``), as exports give ``path``."""
+    if not address:
+        return ""
+    parts = urlsplit(address)
+    base = urlsplit(home).path.rstrip("/")
+    relative = parts.path[len(base):] if base and parts.path.startswith(base) else parts.path
+    return (relative or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def _aliases(saved_from: str | None, address: str | None) -> tuple[str, ...]:
@@ -425,6 +439,18 @@ def _archive_term(root, kind: str, classes: list[str], address: str | None) -> T
                 description=description)
 
 
+def featured_image(article: etree._Element) -> str | None:
+    """The address of the item's featured image file, without the resizing query WordPress.com
+    and Jetpack's image CDN add (``?w=640``)."""
+    image = markup.first(article, _FEATURED)
+    source = (image.get("src") or "").strip() if image is not None else ""
+    if not source.startswith(("http://", "https://")):
+        return None
+    parts = urlsplit(source)
+    query = "&".join(p for p in parts.query.split("&") if p and p.split("=")[0] not in _RESIZE)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
 def _archive_author(root, classes: list[str], address: str | None) -> Author | None:
     found = _AUTHOR_PATH.search(re.sub(r"page/\d+/?$", "", urlsplit(address or "").path))
     login = unquote(found.group(1)) if found else next(
@@ -434,7 +460,8 @@ def _archive_author(root, classes: list[str], address: str | None) -> Author | N
         return None
     heading = markup.first(root, ".page-title .vcard, .archive-title .vcard, .page-title, .archive-title, h1")
     name = _ARCHIVE_PREFIX.sub("", markup.text(heading)) if heading is not None else ""
-    return Author(login=login, display_name=name or login)
+    number = next((int(c[7:]) for c in classes if c.startswith("author-") and c[7:].isdigit()), None)
+    return Author(login=login, id=number, display_name=name or login)
 
 
 def term_refs(terms: tuple[Term, ...]) -> tuple[TermRef, ...]:

@@ -12,13 +12,15 @@ one item's pages are in memory at a time.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
+from itertools import count
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import InputError, NotWXRError
-from wpmigrate.model import Author, Export, Site, Term, TermRef
+from wpmigrate.model import Attachment, Author, Export, Post, Site, Term, TermRef
 from wpmigrate.parallel import Workers
 from wpmigrate.readers.pages import markup, page
 from wpmigrate.readers.pages.documents import PageDoc, documents, input_kind
@@ -64,10 +66,14 @@ def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None) -> Pag
             "listing pages only tell which posts exist",
         )
     site = _site(own, home)
-    units = _units(items, diagnostics)
-    context = SiteContext(home, _offset(items), any(f.site.wordpress_com for f in own))
-    export = Export(site=site, authors=_authors(own), terms=_terms(own), posts=iter(()))
-    return PageReader(export, units, ItemFinisher(context))
+    units = _units(items, home, diagnostics)
+    authors = _authors(own)
+    user_ids = {a.login: a.id for a in authors if a.id is not None}
+    context = SiteContext(home, _offset(items), any(f.site.wordpress_com for f in own), user_ids)
+    attachments = {u.featured.id: Attachment(u.featured.attachment_url or "", u.id, u.featured.title)
+                   for u in units if u.featured}
+    export = Export(site=site, authors=authors, terms=_terms(own), posts=iter(()), attachments=attachments)
+    return PageReader(export, _with_attachments(units), ItemFinisher(context))
 
 
 def _look_all(inputs: list[str], diagnostics: Diagnostics) -> Iterator[PageFacts]:
@@ -142,24 +148,39 @@ def _site(looks: list[PageFacts], home: str) -> Site:
     )
 
 
-def _units(items: list[PageFacts], diagnostics: Diagnostics) -> list[ItemPages]:
+def _units(items: list[PageFacts], home: str, diagnostics: Diagnostics) -> list[ItemPages]:
     """The pages of each item grouped, ids given to items no page numbered, in date order."""
     groups: dict[str, list[PageFacts]] = {}
     by_address = {f.address: f.key for f in items if f.item_id is not None and f.address}
     for facts in items:
         key = facts.key if facts.item_id is not None else by_address.get(facts.address, facts.key)
         groups.setdefault(key, []).append(facts)
-    next_id = max((f.item_id for f in items if f.item_id is not None), default=0) + 1
+    numbers = count(max((f.item_id for f in items if f.item_id is not None), default=0) + 1)
     units = []
-    for key, group in groups.items():
+    for group in groups.values():
         first = group[0]
         item_id = first.item_id
         if item_id is None:
-            item_id, next_id = next_id, next_id + 1
+            item_id = next(numbers)
             diagnostics.warn("page-no-id", f"{first.doc.name}: the page names no post id; numbered {item_id}",
                              file=first.doc.name)
-        units.append(_unit(item_id, group))
-    return sorted(units, key=_order)
+        units.append((_unit(item_id, group), next((f.featured for f in group if f.featured), None)))
+    units.sort(key=lambda pair: _order(pair[0]))
+    return [replace(unit, featured=_attachment(url, unit.id, next(numbers), home)) if url else unit
+            for unit, url in units]
+
+
+def _attachment(url: str, parent: int, number: int, home: str) -> Post:
+    """A featured image as the attachment item WordPress keeps it as (``_thumbnail_id`` names
+    it), so that a WXR file written from the site imports the image too."""
+    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    return Post(id=number, type="attachment", status="inherit", title=name.rsplit(".", 1)[0], slug=name,
+                link=url, path=page.site_path(url, home), guid=url, parent=parent, attachment_url=url)
+
+
+def _with_attachments(units: list[ItemPages]) -> list[ItemPages | Post]:
+    """Each item followed by its featured image's attachment."""
+    return [part for unit in units for part in ((unit, unit.featured) if unit.featured else (unit,))]
 
 
 def _unit(item_id: int, group: list[PageFacts]) -> ItemPages:
@@ -191,13 +212,16 @@ def _offset(items: list[PageFacts]):
 
 
 def _authors(looks: list[PageFacts]) -> tuple[Author, ...]:
+    """The authors the pages name, each with the id its archive page gave, else one after those."""
     found: dict[str, Author] = {}
     for facts in looks:
         for author in facts.authors:
             known = found.get(author.login)
-            if known is None or (facts.kind == "author" and author.display_name):
-                found[author.login] = author
-    return tuple(sorted(found.values(), key=lambda a: a.login))
+            if known is None or facts.kind == "author":
+                found[author.login] = replace(author, id=author.id if author.id is not None else (known and known.id))
+    authors = sorted(found.values(), key=lambda a: a.login)
+    numbers = count(max((a.id for a in authors if a.id is not None), default=0) + 1)
+    return tuple(a if a.id is not None else replace(a, id=next(numbers)) for a in authors)
 
 
 def _terms(looks: list[PageFacts]) -> tuple[Term, ...]:
