@@ -76,7 +76,7 @@ def test_damaged_file_stops_with_position_and_recover_salvages(run_cli, tmp_path
 def test_not_wxr_gets_its_own_message(run_cli, tmp_path):
     result = run_cli("convert", QUIRKS / "html-page.html", "-o", tmp_path / "x.json")
     assert result.exit_code == errors.EXIT_INPUT
-    assert "an HTML page, but not one WordPress rendered" in result.stderr
+    assert "not a WordPress page" in result.stderr
     assert "Traceback" not in result.stderr
 
 

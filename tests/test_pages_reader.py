@@ -117,16 +117,18 @@ def test_a_page_that_is_not_wordpress_is_refused_with_what_was_expected(run_cli,
                     "<p>Made with a static site generator.</p></main></body></html>")
     result = run_cli("convert", page, "-o", tmp_path / "x.json")
     assert result.exit_code == errors.EXIT_INPUT
-    assert "not one WordPress rendered" in result.stderr and "Traceback" not in result.stderr
+    assert "not a WordPress page" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x.json").exists()
 
 
-def test_listing_pages_alone_give_a_clear_error(run_cli, tmp_path):
+def test_listing_pages_alone_give_the_site_and_a_warning_never_posts(run_cli, tmp_path):
     listing = post_page(None, "", body_class="home blog")
     root = mirror(tmp_path, {"blog.example.test/index.html": listing})
     result = run_cli("convert", root, "-o", tmp_path / "x.json")
-    assert result.exit_code == errors.EXIT_INPUT
+    assert result.exit_code == 0, result.stderr
     assert "none shows a post or a page" in result.stderr
+    document = json.loads((tmp_path / "x.json").read_text())
+    assert document["posts"] == [] and document["site"]["link"] == HOME
 
 
 def test_an_export_and_pages_together_are_a_usage_error(run_cli, tmp_path):

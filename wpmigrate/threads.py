@@ -11,8 +11,9 @@ parent, as WordPress does past its thread depth.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
+from typing import Any
 
 from wpmigrate.model import Comment, Thread
 
@@ -33,9 +34,10 @@ def is_shown(comment: Comment) -> bool:
     return comment.status == "approved"
 
 
-def threaded(comments: Sequence[Comment]) -> tuple[Comment, ...]:
-    """``comments`` in their order, each shown one with its :class:`Thread` place."""
-    places = thread_places(comments)
+def threaded(comments: Sequence[Comment], order: Callable[[Comment], Any] | None = None) -> tuple[Comment, ...]:
+    """``comments`` in their order, each shown one with its :class:`Thread` place; siblings
+    in WordPress's order, or by ``order`` (the page reader's: the order a page showed them in)."""
+    places = thread_places(comments, order or _key)
     if not places:
         return tuple(comments)
     return tuple(_placed(c, places[n]) if n in places else c for n, c in enumerate(comments))
@@ -51,7 +53,7 @@ def _placed(comment: Comment, thread: Thread) -> Comment:
     return copy
 
 
-def thread_places(comments: Sequence[Comment]) -> dict[int, Thread]:
+def thread_places(comments: Sequence[Comment], order: Callable[[Comment], Any] | None = None) -> dict[int, Thread]:
     """Index in ``comments`` -> where that comment is shown, for each shown comment."""
     shown = [(n, c) for n, c in enumerate(comments) if is_shown(c)]
     by_id: dict[int, int] = {}
@@ -70,26 +72,27 @@ def thread_places(comments: Sequence[Comment]) -> dict[int, Thread]:
             if parent:
                 notes[n] = _why_top(comment, ids_all)
     places: dict[int, Thread] = {}
-    _walk(comments, top, children, notes, places)
+    order = order or _key
+    _walk(comments, top, children, notes, places, order)
     # Comments still unplaced sit on a loop of parents: each loop is entered at its earliest.
-    for n, _ in sorted(((n, c) for n, c in shown if n not in places), key=lambda nc: _key(nc[1])):
+    for n, _ in sorted(((n, c) for n, c in shown if n not in places), key=lambda nc: order(nc[1])):
         if n not in places:
             notes[n] = PARENT_LOOP
-            _walk(comments, [n], children, notes, places)
+            _walk(comments, [n], children, notes, places, order)
     return places
 
 
 def _walk(comments: Sequence[Comment], roots: list[int], children: dict[int, list[int]],
-          notes: dict[int, str], places: dict[int, Thread]) -> None:
+          notes: dict[int, str], places: dict[int, Thread], order: Callable[[Comment], Any]) -> None:
     """Place ``roots`` at the top level and their replies under them, depth first, in date order."""
     # (index, shown parent id, depth); a stack, so that long reply chains need no recursion
-    stack = [(n, None, 1) for n in sorted(roots, key=lambda n: _key(comments[n]), reverse=True)]
+    stack = [(n, None, 1) for n in sorted(roots, key=lambda n: order(comments[n]), reverse=True)]
     while stack:
         n, parent, depth = stack.pop()
         if n in places:
             continue
         places[n] = Thread(parent=parent, depth=depth, position=len(places), note=notes.get(n))
-        replies = sorted(children.get(n, ()), key=lambda r: _key(comments[r]), reverse=True)
+        replies = sorted(children.get(n, ()), key=lambda r: order(comments[r]), reverse=True)
         if depth < MAX_DEPTH:
             stack.extend((r, comments[n].id, depth + 1) for r in replies)
         else:  # beside this comment, under its own parent

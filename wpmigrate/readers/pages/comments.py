@@ -25,6 +25,7 @@ from wpmigrate.identity import classify
 from wpmigrate.model import Comment, Commenter, Meta
 from wpmigrate.readers.pages import dates, markup
 from wpmigrate.readers.pages.chrome import strip_chrome
+from wpmigrate.readers.pages.documents import PageDoc
 
 _LISTS = (
     "ol.commentlist, ul.commentlist, ol.comment-list, ul.comment-list, ol.wp-block-comment-template, "
@@ -58,12 +59,21 @@ class CommentContext:
     user_ids: dict[str, int] = field(default_factory=dict)
 
 
-def read_comments(root: etree._Element, context: CommentContext) -> list[Comment]:
-    """The page's comments in the order shown, each with its parent."""
+def read_comments(root: etree._Element, doc: PageDoc, context: CommentContext) -> list[Comment]:
+    """The page's comments in the order shown, each with its parent; a comment the markup
+    gives no id (Twenty Ten's pingbacks) has id 0."""
     scope = _scope(root)
     if scope is None:
         return []
-    return [_comment(node, context) for node in scope.iter("li", "div", "article") if _is_comment(node)]
+    return [_comment(node, doc, context) for node in scope.iter("li", "div", "article") if _is_comment(node)]
+
+
+def numbering(root: etree._Element) -> tuple[int, int]:
+    """The highest comment id on the page, and how many comments it shows without one."""
+    scope = _scope(root)
+    nodes = [n for n in scope.iter("li", "div", "article") if _is_comment(n)] if scope is not None else []
+    numbers = [_comment_id(n) for n in nodes]
+    return max((n for n in numbers if n is not None), default=0), sum(n is None for n in numbers)
 
 
 def _scope(root: etree._Element) -> etree._Element | None:
@@ -89,14 +99,21 @@ def _is_comment(node: etree._Element) -> bool:
     if not _classed_comment(node):
         return False
     number = _comment_id(node)
-    return number is not None and not _inner_part(node, number)
+    if number is None:  # only where a comment may be: at the top of the list, or among replies
+        holder = node.getparent()
+        return _outer_comment(node) is None or (holder is not None and "children" in markup.classes(holder))
+    return not _inner_part(node, number)
 
 
 def _inner_part(node: etree._Element, number: int) -> bool:
     """Whether ``node`` is the body of the comment around it (Twenty Twelve's
     ``li#li-comment-5.comment > article#comment-5.comment``)."""
-    outer = next((a for a in node.iterancestors() if _classed_comment(a)), None)
+    outer = _outer_comment(node)
     return outer is not None and _comment_id(outer) == number
+
+
+def _outer_comment(node: etree._Element) -> etree._Element | None:
+    return next((a for a in node.iterancestors() if _classed_comment(a)), None)
 
 
 def _classed_comment(node: etree._Element) -> bool:
@@ -119,8 +136,9 @@ def _first_level(node: etree._Element) -> Iterator[etree._Element]:
         yield element
 
 
-def _comment(node: etree._Element, context: CommentContext) -> Comment:
+def _comment(node: etree._Element, doc: PageDoc, context: CommentContext) -> Comment:
     own = _own_copy(node)
+    markup.absolute_links(own, doc.address)
     classes = markup.classes(node)
     kind = next((c for c in ("pingback", "trackback", "webmention") if c in classes), "comment")
     name, url = _author(own, kind)
@@ -156,16 +174,19 @@ def _identity_hints(own: etree._Element, kind: str, classes: list[str], context:
 
 
 def _author(own: etree._Element, kind: str) -> tuple[str, str]:
-    """The commenter's name and URL; for a pingback or trackback shown as a bare link
-    (``Pingback: <a>Title</a>``), the linking page's title and address."""
+    """The commenter's name and URL (the link on or around the ``fn`` name); for a pingback
+    or trackback shown as a bare link (``Pingback: <a>Title</a>``), the linking page's."""
     element = markup.first(own, _AUTHOR)
     if element is None and kind != "comment":
         element = next((a for a in own.iter("a") if _is_address(a.get("href")) and not _is_action(a)), None)
     if element is None:
         return "", ""
-    name_element = element if "fn" in markup.classes(element) or element.tag == "a" else markup.first(element, ".fn")
-    name = re.sub(r"\s*(?:says|wrote|said)\s*:?\s*$", "", markup.text(name_element if name_element is not None else element))
-    link = next((a for a in (name_element if name_element is not None else element).iter("a")), None)
+    named = element if "fn" in markup.classes(element) or element.tag == "a" else markup.first(element, ".fn")
+    named = named if named is not None else element
+    name = re.sub(r"\s*(?:says|wrote|said)\s*:?\s*$", "", markup.text(named))
+    link = next(named.iter("a"), None) if named.tag != "a" else named
+    if link is None:
+        link = next((a for a in named.iterancestors("a")), None)
     href = (link.get("href") or "").strip() if link is not None else ""
     return name, href if _is_address(href) else ""
 

@@ -12,7 +12,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urljoin
 
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import InputError
@@ -43,6 +43,8 @@ class PageDoc:
     offset: int | None = None
     #: The charset its HTTP headers declared, for a WARC record.
     charset: str | None = None
+    #: For a page of a mirror folder: the folder (links between its files lead to addresses).
+    mirror: str | None = None
 
     def load(self) -> bytes:
         """The document's bytes."""
@@ -50,6 +52,26 @@ class PageDoc:
             with open(self.path, "rb") as stream:
                 return stream.read()
         return warc.payload_at(self.path, self.offset)
+
+    def address(self, href: str | None) -> str | None:
+        """The address a link of this page leads to: absolute as written, or resolved against
+        the page's own; in a mirror (wget ``--convert-links``), the file a relative link leads
+        to gives the address it was saved from."""
+        href = (href or "").strip()
+        if not href or href.startswith(("#", "mailto:", "javascript:", "data:", "tel:")):
+            return None
+        if href.startswith(("http://", "https://")):
+            return href
+        if href.startswith("//"):
+            return "https:" + href
+        if self.mirror is not None and not href.startswith("/"):
+            path, _, fragment = href.partition("#")
+            path = path + "index.html" if path.endswith("/") or not path else path
+            target = os.path.normpath(os.path.join(os.path.dirname(self.path), unquote(path)))
+            found = _url_from_place(self.mirror, target) if target.startswith(self.mirror) else None
+            if found:
+                return found + (f"#{fragment}" if fragment else "")
+        return urljoin(self.url, href) if self.url else None
 
 
 def input_kind(path: str) -> str | None:
@@ -128,7 +150,7 @@ def _mirror(root: str) -> Iterator[PageDoc]:
                     continue
             except OSError:
                 continue
-            yield PageDoc(path, _saved_from(path) or _url_from_place(root, path), path)
+            yield PageDoc(path, _saved_from(path) or _url_from_place(root, path), path, mirror=root)
 
 
 def _is_page_name(name: str) -> bool:

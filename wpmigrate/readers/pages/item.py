@@ -10,7 +10,7 @@ processes, so everything it needs travels with it as plain data.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
@@ -18,7 +18,7 @@ from lxml import etree
 
 from wpmigrate.diagnostics import Diagnostic
 from wpmigrate.model import Comment, Content, Meta, Post, TermRef
-from wpmigrate.readers.pages import markup, page
+from wpmigrate.readers.pages import byline, markup, page
 from wpmigrate.readers.pages.chrome import strip_chrome
 from wpmigrate.readers.pages.comments import CommentContext, read_comments
 from wpmigrate.readers.pages.documents import PageDoc
@@ -71,6 +71,8 @@ class ItemPages:
     sort_date: str = ""
     #: Its featured image, as the attachment item the reader made of it.
     featured: Post | None = None
+    #: Where the ids of comments the markup does not number start (none of the site's uses them).
+    first_free_comment_id: int = 0
 
 
 class ItemFinisher:
@@ -99,8 +101,8 @@ class ItemFinisher:
     def _post(self, unit: ItemPages, pages: list[tuple[PageDoc, etree._Element]], found: list[Diagnostic]) -> Post:
         doc, root = _primary(unit, pages)
         article = page.main_article(root, unit.id)
-        when = page.published(root, article, unit.address)
-        changed = page.modified(root, article)
+        when = byline.published(root, article, unit.address)
+        changed = byline.modified(root, article)
         return Post(
             id=unit.id,
             type=unit.type,
@@ -119,7 +121,7 @@ class ItemFinisher:
             terms=unit.terms,
             featured_image=unit.featured.attachment_url if unit.featured else None,
             meta=(Meta("_thumbnail_id", str(unit.featured.id)),) if unit.featured else (),
-            comments=threaded(_merged_comments(pages, self._comment_context())),
+            comments=_shown_threads(_merged_comments(pages, self._comment_context(), unit.first_free_comment_id)),
         )
 
     def _comment_context(self) -> CommentContext:
@@ -140,10 +142,12 @@ def _primary(unit: ItemPages, pages):
 
 
 def _title(root: etree._Element, article: etree._Element) -> str:
+    """The item's heading, else ``og:title``, else the document title less the site's name."""
     heading = markup.first(article, page.TITLE)
     if heading is not None and markup.text(heading):
         return markup.text(heading)
-    return (markup.attribute(root, "meta[property='og:title']", "content") or markup.text(root.find(".//title"))).strip()
+    og_title = markup.attribute(root, "meta[property='og:title']", "content")
+    return og_title or page.document_title(root)[0]
 
 
 def _slug(address: str | None) -> str:
@@ -153,16 +157,16 @@ def _slug(address: str | None) -> str:
 
 def _content(doc: PageDoc, root, article, item_id: int, found: list[Diagnostic]) -> str:
     for css in CONTENT_REGIONS:
-        region = markup.first(article, css)
-        if region is None:
-            region = markup.first(root, css)
-        if region is not None:
-            return strip_chrome(markup.inner_html(region))[0].strip()
+        regions = byline.outside_comments(markup.select(article, css)) or byline.outside_comments(markup.select(root, css))
+        if regions:
+            markup.absolute_links(regions[0], doc.address)
+            return strip_chrome(markup.inner_html(regions[0]))[0].strip()
     found.append(Diagnostic(
         "page-content-guessed", "warning",
         f"{doc.name}: no known content markup; the text was found by readability's content extraction",
         file=doc.name, item=item_id,
     ))
+    markup.absolute_links(root, doc.address)
     return strip_chrome(_extracted(root))[0].strip()
 
 
@@ -170,6 +174,9 @@ def _extracted(root: etree._Element) -> str:
     """The main text as readability finds it, for themes with no known content markup."""
     from readability import Document  # imported here: only pages of unknown themes need it
 
+    body = root.find("body")
+    if body is not None:  # body_class() says "single-post": readability would score the body itself as the post
+        body.attrib.pop("class", None)
     html = etree.tostring(root, encoding="unicode", method="html")
     summary = Document(html).summary(html_partial=True)
     fragment = markup.parse(summary.encode("utf-8"), "utf-8").find("body")
@@ -179,11 +186,20 @@ def _extracted(root: etree._Element) -> str:
     return markup.inner_html(wrapper)
 
 
-def _merged_comments(pages, context: CommentContext) -> list[Comment]:
-    """Every comment shown on any of the pages, once, in the order first shown."""
-    merged: dict[int, Comment] = {}
-    for _, root in pages:
-        for comment in read_comments(root, context):
-            if comment.id not in merged:
-                merged[comment.id] = comment
-    return list(merged.values())
+def _shown_threads(comments: list[Comment]) -> tuple[Comment, ...]:
+    """The comments threaded as the pages showed them: siblings in page order, not by date
+    (a pingback without a date stays where it was shown)."""
+    shown_at = {comment.id: number for number, comment in enumerate(comments)}
+    return threaded(comments, order=lambda comment: shown_at[comment.id])
+
+
+def _merged_comments(pages, context: CommentContext, free: int) -> list[Comment]:
+    """Every comment shown on any of the pages, once, in the order first shown; those the
+    markup numbers not get ids from ``free`` on."""
+    merged: dict[int | tuple, Comment] = {}
+    for doc, root in pages:
+        for comment in read_comments(root, doc, context):
+            key = comment.id or (comment.type, comment.author.name, comment.author.url, comment.content)
+            merged.setdefault(key, comment)
+    numbers = iter(range(free, free + len(merged)))
+    return [c if c.id else replace(c, id=next(numbers)) for c in merged.values()]

@@ -89,3 +89,25 @@ def drop(element: etree._Element) -> None:
     """Remove ``element`` and its content, keeping the text that follows it."""
     if element.getparent() is not None:
         element.drop_tree()
+
+
+def absolute_links(element: etree._Element, address) -> None:
+    """Make the ``href``, ``src`` and ``srcset`` links under ``element`` absolute, in place:
+    ``address(href)`` gives a link's address, or None to leave it as written."""
+    for node in element.iter():
+        if not isinstance(node.tag, str):
+            continue
+        for name in ("href", "src"):
+            value = node.get(name)
+            if value and not value.startswith(("http://", "https://")):
+                found = address(value)
+                if found:
+                    node.set(name, found)
+        srcset = node.get("srcset")
+        if srcset:
+            node.set("srcset", ", ".join(_absolute_candidate(c, address) for c in srcset.split(",") if c.strip()))
+
+
+def _absolute_candidate(candidate: str, address) -> str:
+    url, _, size = candidate.strip().partition(" ")
+    return " ".join(filter(None, [address(url) or url, size.strip()]))

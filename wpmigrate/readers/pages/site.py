@@ -23,7 +23,8 @@ from wpmigrate.errors import InputError, NotWXRError
 from wpmigrate.model import Attachment, Author, Export, Post, Site, Term, TermRef
 from wpmigrate.parallel import Workers
 from wpmigrate.readers.pages import markup, page
-from wpmigrate.readers.pages.documents import PageDoc, documents, input_kind
+from wpmigrate.readers.pages.byline import Featured
+from wpmigrate.readers.pages.documents import documents, input_kind
 from wpmigrate.readers.pages.item import ItemFinisher, ItemPages, SiteContext
 from wpmigrate.readers.pages.page import PageFacts
 from wpmigrate.readers.pages.warc import DamagedRecord
@@ -60,10 +61,11 @@ def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None) -> Pag
     own = _own_pages(wordpress, home, diagnostics)
     items = [f for f in own if f.kind in page.ITEM_KINDS]
     if not items:
-        raise InputError(
-            f"{', '.join(inputs)}: {len(own)} WordPress page(s), but none shows a post or a page",
-            hint="give the pages of single posts (or a mirror of the whole site); archive and "
-            "listing pages only tell which posts exist",
+        diagnostics.warn(
+            "page-no-items",
+            f"{len(own)} WordPress page(s), but none shows a post or a page: only the site, its "
+            "terms and authors are read (archive and listing pages never become posts; give the "
+            "pages of single posts, or a mirror of the whole site)",
         )
     site = _site(own, home)
     units = _units(items, home, diagnostics)
@@ -96,8 +98,8 @@ def _not_wordpress(inputs: list[str], looks: list[PageFacts]) -> NotWXRError:
         return NotWXRError(f"{', '.join(inputs)}: no HTML page found",
                            hint="give a saved page of the blog, a folder it was mirrored to, or a WARC of it")
     return NotWXRError(
-        f"{', '.join(inputs)}: an HTML page, but not one WordPress rendered (none of WordPress's "
-        "marks: wp-content links, the generator tag, post or page classes)",
+        f"{', '.join(inputs)}: not a WordPress page (an HTML page without WordPress's marks: "
+        "wp-content links, the generator tag, post or page classes)",
         hint="wpmigrate reads WordPress exports (Tools > Export) and pages rendered by WordPress",
     )
 
@@ -149,33 +151,49 @@ def _site(looks: list[PageFacts], home: str) -> Site:
 
 
 def _units(items: list[PageFacts], home: str, diagnostics: Diagnostics) -> list[ItemPages]:
-    """The pages of each item grouped, ids given to items no page numbered, in date order."""
+    """The pages of each item grouped, in date order; ids given to the items, featured images
+    and comments no page numbered, after the highest the pages use."""
+    known = [f.item_id for f in items] + [f.featured.id for f in items if f.featured]
+    numbers = count(max((n for n in known if n is not None), default=0) + 1)
+    made = []
+    for group in _groups(items):
+        item_id = group[0].item_id
+        if item_id is None:
+            item_id = next(numbers)
+            diagnostics.warn("page-no-id", f"{group[0].doc.name}: the page names no post id; numbered {item_id}",
+                             file=group[0].doc.name)
+        featured = next((f.featured for f in group if f.featured), None)
+        made.append((_unit(item_id, group), featured, sum(f.comment_numbers[1] for f in group)))
+    made.sort(key=lambda m: _order(m[0]))
+    free = max((f.comment_numbers[0] for f in items), default=0) + 1
+    units = []
+    for unit, featured, unnumbered in made:
+        attachment = None
+        if featured is not None:
+            number = featured.id if featured.id is not None else next(numbers)
+            attachment = _attachment(featured, unit.id, number, home)
+        units.append(replace(unit, featured=attachment, first_free_comment_id=free))
+        free += unnumbered
+    return units
+
+
+def _groups(items: list[PageFacts]) -> list[list[PageFacts]]:
+    """The pages of each item: those naming one id, and those at the address of one."""
     groups: dict[str, list[PageFacts]] = {}
     by_address = {f.address: f.key for f in items if f.item_id is not None and f.address}
     for facts in items:
         key = facts.key if facts.item_id is not None else by_address.get(facts.address, facts.key)
         groups.setdefault(key, []).append(facts)
-    numbers = count(max((f.item_id for f in items if f.item_id is not None), default=0) + 1)
-    units = []
-    for group in groups.values():
-        first = group[0]
-        item_id = first.item_id
-        if item_id is None:
-            item_id = next(numbers)
-            diagnostics.warn("page-no-id", f"{first.doc.name}: the page names no post id; numbered {item_id}",
-                             file=first.doc.name)
-        units.append((_unit(item_id, group), next((f.featured for f in group if f.featured), None)))
-    units.sort(key=lambda pair: _order(pair[0]))
-    return [replace(unit, featured=_attachment(url, unit.id, next(numbers), home)) if url else unit
-            for unit, url in units]
+    return list(groups.values())
 
 
-def _attachment(url: str, parent: int, number: int, home: str) -> Post:
+def _attachment(featured: Featured, parent: int, number: int, home: str) -> Post:
     """A featured image as the attachment item WordPress keeps it as (``_thumbnail_id`` names
     it), so that a WXR file written from the site imports the image too."""
+    url = featured.url
     name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-    return Post(id=number, type="attachment", status="inherit", title=name.rsplit(".", 1)[0], slug=name,
-                link=url, path=page.site_path(url, home), guid=url, parent=parent, attachment_url=url)
+    return Post(id=number, type="attachment", status="inherit", title=featured.title or name.rsplit(".", 1)[0],
+                slug=name, link=url, path=page.site_path(url, home), guid=url, parent=parent, attachment_url=url)
 
 
 def _with_attachments(units: list[ItemPages]) -> list[ItemPages | Post]:
@@ -191,10 +209,15 @@ def _unit(item_id: int, group: list[PageFacts]) -> ItemPages:
             terms.setdefault((term.taxonomy, term.slug), TermRef(term.taxonomy, term.slug, term.name))
         author = author or next((a.login for a in facts.authors), None)
     first = group[0]
-    address = next((f.address for f in group if f.address and not f.aliases), first.address)
+    address = min((f.address for f in group if f.address), key=_address_preference, default=None)
     return ItemPages(item_id, first.kind, first.item_type, address, tuple(f.doc for f in group),
                      tuple(sorted(terms.values(), key=lambda t: (t.taxonomy, t.slug))), author,
                      _sort_date(group))
+
+
+def _address_preference(address: str) -> tuple[bool, int]:
+    """Pretty permalinks before ``?p=12`` forms, then the shorter."""
+    return ("?" in address, len(address))
 
 
 def _sort_date(group: list[PageFacts]) -> str:
@@ -225,16 +248,18 @@ def _authors(looks: list[PageFacts]) -> tuple[Author, ...]:
 
 
 def _terms(looks: list[PageFacts]) -> tuple[Term, ...]:
+    """Every term the pages name, what each page tells of it merged (an archive page gives the
+    id and description, a post's link the name)."""
     found: dict[tuple[str, str], Term] = {}
     for facts in looks:
         for term in facts.terms:
             key = (term.taxonomy, term.slug)
-            known = found.get(key)
-            if known is None or (facts.kind not in page.ITEM_KINDS and (term.description or not known.name)):
-                found[key] = term if known is None else _better(known, term)
+            found[key] = _merged(found[key], term) if key in found else term
     return tuple(sorted(found.values(), key=lambda t: (t.taxonomy, t.slug)))
 
 
-def _better(known: Term, archive: Term) -> Term:
-    return Term(known.taxonomy, known.slug, archive.name or known.name, parent=archive.parent or known.parent,
-                description=archive.description or known.description)
+def _merged(known: Term, other: Term) -> Term:
+    """``known`` with what it lacks taken from ``other``."""
+    return Term(known.taxonomy, known.slug, known.name or other.name,
+                id=known.id if known.id is not None else other.id, parent=known.parent or other.parent,
+                description=known.description or other.description)
