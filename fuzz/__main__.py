@@ -54,13 +54,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def run_mutations(corpus: str, mutants: int, seed: int, max_bytes: int, crashes: Path) -> int:
     """Mutate the exports of ``corpus`` (or the fixtures, where it is absent); the crashes found."""
-    files = _exports(Path(corpus), max_bytes) or _exports(FIXTURES, max_bytes)
+    files = (_exports(Path(corpus), max_bytes) or _exports(FIXTURES, max_bytes)) + _pages(max_bytes)
     started = time.perf_counter()
     tally = mutate.Tally()
     for tally in mutate.fuzz(files, mutants, seed):
         pass
     saved = mutate.save(tally.crashes, crashes, "mutant")
-    print(f"fuzz: mutate: {tally.mutants} mutants of {len(files)} exports, {tally.runs} runs "
+    print(f"fuzz: mutate: {tally.mutants} mutants of {len(files)} exports and pages, {tally.runs} runs "
           f"({tally.input_errors} clear input errors), {len(saved)} crash(es), {time.perf_counter() - started:.0f} s")
     for path in saved:
         report = path.with_suffix(".txt").read_text(encoding="utf-8").splitlines()
@@ -72,6 +72,11 @@ def _exports(folder: Path, max_bytes: int) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.rglob("*.xml") if p.stat().st_size <= max_bytes)
+
+
+def _pages(max_bytes: int) -> list[Path]:
+    """The saved pages of the page reader's fixtures."""
+    return sorted(p for p in (FIXTURES / "pages").glob("*.html") if p.stat().st_size <= max_bytes)
 
 
 def run_coverage(target: str, runs: int, seconds: int, seed: int, crashes: Path) -> int:
@@ -99,7 +104,9 @@ def _env() -> dict[str, str]:
 def _write_seeds(target: str, folder: Path) -> None:
     """Small fixtures as seeds: whole exports for the reader and validate, post contents for the rest."""
     exports = [p for p in sorted(FIXTURES.rglob("*.xml")) if p.stat().st_size <= SEED_BYTES]
-    if target in ("reader", "validate"):
+    if target == "pages":
+        exports = _pages(SEED_BYTES)
+    if target in ("reader", "validate", "pages"):
         for number, path in enumerate(exports):
             (folder / f"seed-{number:04d}").write_bytes(path.read_bytes())
         return

@@ -19,6 +19,7 @@ from contextlib import suppress
 from wpmigrate.clean.pipeline import CleanOptions, clean_post
 from wpmigrate.errors import WpmigrateError
 from wpmigrate.model import Comment, Content, Export, Post, Site
+from wpmigrate.readers.pages import read_pages
 from wpmigrate.readers.wxr import read
 from wpmigrate.validate import validate as validate_export
 from wpmigrate.writers.markdown.profiles import PROFILES
@@ -27,9 +28,9 @@ from wpmigrate.writers.markdown.render import make_settings, render
 _SITE = Site(title="Fuzz", link="https://fuzz.example.test", base_blog_url="https://fuzz.example.test")
 
 
-def _as_file(data: bytes, action: Callable[[str], object]) -> None:
+def _as_file(data: bytes, action: Callable[[str], object], suffix: str = ".xml") -> None:
     """``action(path)`` on a temporary file holding ``data``; the library's own errors are fine."""
-    handle, path = tempfile.mkstemp(suffix=".xml", prefix="wpmigrate-fuzz-")
+    handle, path = tempfile.mkstemp(suffix=suffix, prefix="wpmigrate-fuzz-")
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
@@ -48,6 +49,16 @@ def reader(data: bytes) -> None:
     """Read ``data`` as an export, strictly and then salvaging."""
     _as_file(data, lambda path: _read_all(path, recover=False))
     _as_file(data, lambda path: _read_all(path, recover=True))
+
+
+def pages(data: bytes) -> None:
+    """Read ``data`` as a saved page of a blog (the page reader), every item to the end."""
+    def read_all(path: str) -> None:
+        reader = read_pages([path])
+        for _ in reader.results(lambda unit: reader.finish(unit), 1):
+            pass
+
+    _as_file(data, read_all, suffix=".html")
 
 
 def validate(data: bytes) -> None:
@@ -80,6 +91,7 @@ def markdown(data: bytes) -> None:
 #: Every target, by name.
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "reader": reader,
+    "pages": pages,
     "validate": validate,
     "cleaner": cleaner,
     "markdown": markdown,

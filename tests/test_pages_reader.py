@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SAMPLE
+from conftest import FIXTURES, SAMPLE
 
 from wpmigrate import errors
 from wpmigrate.convert import ConvertOptions, convert
@@ -161,3 +161,15 @@ def test_dates_from_timestamps_and_text():
     assert (text.utc, text.local) == (None, "2016-11-22T10:15:00")
     assert dates.with_offset(text, stamp.offset).utc == "2016-11-22T15:15:00Z"
     assert dates.from_text("Reply") is None and dates.from_timestamp("yesterday") is None
+
+
+def test_a_warc_damaged_in_lengths_and_members_is_read_to_its_end_once(run_cli, tmp_path):
+    """A mutant the fuzzer made of the mirror's WARC: a record whose Content-Length points back
+    into records already read (once an endless loop), garbled gzip members, a cut record."""
+    damaged = FIXTURES / "pages" / "damaged" / "lengths-and-members.warc"
+    result = run_cli("convert", damaged, "-o", tmp_path / "out.json")
+    assert result.exit_code == 0, result.stderr
+    assert "damaged WARC record" in result.stderr and "Content-Length" in result.stderr
+    posts = json.loads((tmp_path / "out.json").read_text())["posts"]
+    ids = [p["id"] for p in posts]
+    assert ids and len(ids) == len(set(ids))

@@ -155,7 +155,10 @@ def _id_from_avatar(avatar: str) -> str | None:
 
 
 def _id_from_url(provider: str, url: str) -> str | None:
-    path = urlsplit(url).path if url else ""
+    try:
+        path = urlsplit(url).path if url else ""
+    except ValueError:  # http://[broken/
+        return None
     if provider == "facebook":
         match = _FACEBOOK_APP_ID.search(path)
         if match:

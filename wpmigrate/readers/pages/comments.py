@@ -25,7 +25,7 @@ from wpmigrate.identity import classify
 from wpmigrate.model import Comment, Commenter, Meta
 from wpmigrate.readers.pages import dates, markup
 from wpmigrate.readers.pages.chrome import strip_chrome
-from wpmigrate.readers.pages.documents import PageDoc
+from wpmigrate.readers.pages.documents import PageDoc, web_address
 
 _LISTS = (
     "ol.commentlist, ul.commentlist, ol.comment-list, ul.comment-list, ol.wp-block-comment-template, "
@@ -192,7 +192,7 @@ def _author(own: etree._Element, kind: str) -> tuple[str, str]:
 
 
 def _is_address(href: str | None) -> bool:
-    return bool(href) and href.strip().startswith(("http://", "https://"))
+    return web_address((href or "").strip()) is not None
 
 
 def _is_action(link: etree._Element) -> bool:
@@ -227,11 +227,9 @@ def _avatar(own: etree._Element) -> str | None:
         return None
     source = image.get("data-src") or image.get("data-lazy-src") or image.get("src") or ""
     source = source.strip()
-    if not source.startswith(("http://", "https://", "//")):
-        return None
     source = "https:" + source if source.startswith("//") else source
     proxied = _PHOTON.match(source)
-    return "https://" + proxied.group(1) if proxied else source
+    return web_address("https://" + proxied.group(1) if proxied else source)
 
 
 def _login(classes: list[str]) -> str | None:
@@ -274,7 +272,10 @@ def comment_post_id(root: etree._Element) -> int | None:
     if value and value.isdigit():
         return int(value)
     for link in markup.select(root, "a.comment-reply-link"):
-        query = parse_qs(urlsplit(unquote(link.get("href") or "")).query)
+        try:
+            query = parse_qs(urlsplit(unquote(link.get("href") or "")).query)
+        except ValueError:
+            continue
         found = (query.get("p") or [""])[0]
         if found.isdigit():
             return int(found)

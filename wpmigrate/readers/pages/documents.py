@@ -12,7 +12,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urljoin
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import InputError
@@ -54,6 +54,9 @@ class PageDoc:
         return warc.payload_at(self.path, self.offset)
 
     def address(self, href: str | None) -> str | None:
+        return web_address(self._address(href))
+
+    def _address(self, href: str | None) -> str | None:
         """The address a link of this page leads to: absolute as written, or resolved against
         the page's own; in a mirror (wget ``--convert-links``), the file a relative link leads
         to gives the address it was saved from."""
@@ -71,7 +74,22 @@ class PageDoc:
             found = _url_from_place(self.mirror, target) if target.startswith(self.mirror) else None
             if found:
                 return found + (f"#{fragment}" if fragment else "")
-        return urljoin(self.url, href) if self.url else None
+        try:
+            return urljoin(self.url, href) if self.url else None
+        except ValueError:
+            return None
+
+
+def web_address(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address Python can take apart, else None (a page may hold
+    ``http://[broken/``, which ``urlsplit`` refuses)."""
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    try:
+        urlsplit(url)
+    except ValueError:
+        return None
+    return url
 
 
 def input_kind(path: str) -> str | None:
@@ -108,11 +126,11 @@ def documents(path: str, kind: str, diagnostics: Diagnostics) -> Iterator[PageDo
     """The HTML documents of one input of ``kind`` (see :func:`input_kind`)."""
     if kind == "warc":
         for record in warc.html_records(path, diagnostics):
-            yield PageDoc(f"{path}#{record.offset}", record.url, path, record.offset, record.charset)
+            yield PageDoc(f"{path}#{record.offset}", web_address(record.url), path, record.offset, record.charset)
     elif kind == "folder":
         yield from _mirror(path)
     else:
-        yield PageDoc(path, _saved_from(path), path)
+        yield PageDoc(path, web_address(_saved_from(path)), path)
 
 
 def _saved_from(path: str) -> str | None:
@@ -150,7 +168,7 @@ def _mirror(root: str) -> Iterator[PageDoc]:
                     continue
             except OSError:
                 continue
-            yield PageDoc(path, _saved_from(path) or _url_from_place(root, path), path, mirror=root)
+            yield PageDoc(path, web_address(_saved_from(path) or _url_from_place(root, path)), path, mirror=root)
 
 
 def _is_page_name(name: str) -> bool:

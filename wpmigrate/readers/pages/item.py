@@ -90,7 +90,7 @@ class ItemFinisher:
             try:
                 root = markup.parse(doc.load(), doc.charset)
             except (OSError, DamagedRecord) as exc:
-                found.append(Diagnostic("page-unreadable", "warning", f"{doc.name}: {exc}; skipped", file=doc.name))
+                found.append(Diagnostic("page-unreadable", "warning", f"{exc}; skipped", file=doc.name))
                 continue
             pages.append((doc, root))
         if not pages:

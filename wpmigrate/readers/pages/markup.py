@@ -13,6 +13,8 @@ from wpmigrate.chars import without_lone_surrogates
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+#: Control characters no HTML page means and no XML output may hold (the model goes to WXR).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def parse(data: bytes, charset: str | None = None) -> etree._Element:
@@ -26,16 +28,17 @@ def parse(data: bytes, charset: str | None = None) -> etree._Element:
 
 
 def decode(data: bytes, charset: str | None = None) -> str:
-    """``data`` as text: the HTTP charset, else a ``<meta charset>``, else UTF-8; bad bytes replaced."""
+    """``data`` as text: the HTTP charset, else a ``<meta charset>``, else UTF-8; bad bytes and
+    control characters replaced (U+FFFD)."""
     declared = _META_CHARSET.search(data[:4096])
     for name in (charset, declared.group(1).decode("ascii") if declared else None, "utf-8"):
         if not name:
             continue
         try:
-            return without_lone_surrogates(data.decode(name, errors="replace"))
+            return _NOT_XML.sub("\ufffd", without_lone_surrogates(data.decode(name, errors="replace")))
         except LookupError:
             continue
-    return data.decode("utf-8", errors="replace")
+    return _NOT_XML.sub("\ufffd", data.decode("utf-8", errors="replace"))
 
 
 @lru_cache(maxsize=None)
@@ -102,10 +105,11 @@ def absolute_links(element: etree._Element, address) -> None:
             if value and not value.startswith(("http://", "https://")):
                 found = address(value)
                 if found:
-                    node.set(name, found)
+                    node.set(name, _NOT_XML.sub("\ufffd", found))
         srcset = node.get("srcset")
         if srcset:
-            node.set("srcset", ", ".join(_absolute_candidate(c, address) for c in srcset.split(",") if c.strip()))
+            candidates = ", ".join(_absolute_candidate(c, address) for c in srcset.split(",") if c.strip())
+            node.set("srcset", _NOT_XML.sub("\ufffd", candidates))  # a character reference may give one
 
 
 def _absolute_candidate(candidate: str, address) -> str:

@@ -19,7 +19,7 @@ from lxml import etree
 from wpmigrate.model import Author, Term
 from wpmigrate.readers.pages import archives, byline, dates, markup
 from wpmigrate.readers.pages.comments import comment_post_id, numbering
-from wpmigrate.readers.pages.documents import PageDoc
+from wpmigrate.readers.pages.documents import PageDoc, web_address
 
 #: Page kinds that hold an item of the site; the others only tell of terms and authors.
 ITEM_KINDS = ("post", "page")
@@ -185,7 +185,7 @@ def site_facts(root: etree._Element) -> SiteFacts:
     head = root.find("head")
     head_text = etree.tostring(head, encoding="unicode") if head is not None else ""
     return SiteFacts(
-        home=_without_slash(home) if home and home.startswith(("http://", "https://")) else None,
+        home=_without_slash(home) if web_address(home) else None,
         title=title,
         description=description,
         language=(html.get("lang") or "").strip(),
@@ -211,7 +211,7 @@ def permalink(root: etree._Element, saved_from: str | None) -> str | None:
         markup.attribute(root, "meta[property='og:url']", "content"),
         saved_from,
     ):
-        if value and value.startswith(("http://", "https://")):
+        if web_address(value):
             return clean_address(value)
     return None
 

@@ -88,7 +88,7 @@ def _look_all(inputs: list[str], diagnostics: Diagnostics) -> Iterator[PageFacts
             try:
                 root = markup.parse(doc.load(), doc.charset)
             except (OSError, DamagedRecord) as exc:
-                diagnostics.warn("page-unreadable", f"{doc.name}: {exc}; skipped", file=doc.name)
+                diagnostics.warn("page-unreadable", f"{exc}; skipped", file=doc.name)
                 continue
             yield page.look(doc, root)
 
@@ -105,14 +105,16 @@ def _not_wordpress(inputs: list[str], looks: list[PageFacts]) -> NotWXRError:
 
 
 def _home(looks: list[PageFacts]) -> str:
-    """The site's home: the one the pages name most, else the origin of most addresses."""
-    homes = Counter(f.site.home for f in looks if f.site.home)
-    if homes:
-        return sorted(homes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    """The site's home: of the homes the pages name, the one most pages' addresses are under
+    (then the one named most); else the origin of most addresses."""
+    named = Counter(f.site.home for f in looks if f.site.home)
+    hosts = Counter(urlsplit(f.address).hostname for f in looks if f.address)
+    if named:
+        best = max(sorted(named), key=lambda home: (hosts[urlsplit(home).hostname], named[home]))
+        if hosts[urlsplit(best).hostname] or not hosts:
+            return best
     origins = Counter(_origin(f.address) for f in looks if f.address)
-    if origins:
-        return sorted(origins.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    return ""
+    return max(sorted(origins), key=lambda origin: origins[origin]) if origins else ""
 
 
 def _origin(url: str) -> str:

@@ -9,9 +9,11 @@ start found in the file, so one damaged record does not lose the rest.
 
 from __future__ import annotations
 
+import io
 import os
 import zlib
 from collections.abc import Iterator
+from contextlib import redirect_stderr
 from dataclasses import dataclass
 
 from warcio.archiveiterator import ArchiveIterator
@@ -22,8 +24,9 @@ from wpmigrate.diagnostics import Diagnostics
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _GZIP_MEMBER = b"\x1f\x8b\x08"
 _RECORD_START = b"WARC/1."
-#: What warcio raises on damage it finds: a bad header, a bad gzip member, a short read.
-_DAMAGE = (ArchiveLoadFailed, ValueError, EOFError, OSError, zlib.error, IndexError, KeyError, TypeError)
+#: What warcio raises on damage it finds: a bad header, a bad gzip member, a short read (and,
+#: on some headers it cannot parse, AttributeError from inside it).
+_DAMAGE = (ArchiveLoadFailed, ValueError, EOFError, OSError, zlib.error, IndexError, KeyError, TypeError, AttributeError)
 
 
 class DamagedRecord(Exception):
@@ -41,18 +44,19 @@ class WarcPage:
 
 def html_records(path: str, diagnostics: Diagnostics) -> Iterator[WarcPage]:
     """The HTML pages of the WARC at ``path``, damaged records reported and skipped."""
-    position = 0
+    position, seen = 0, -1
     compressed = _is_gzip(path)
     while position is not None:
         good_until = position
         with open(path, "rb") as stream:
             stream.seek(position)
-            records = ArchiveIterator(stream)
+            archive = ArchiveIterator(stream)
             try:
-                for record in records:
-                    offset = records.get_record_offset()
-                    good_until = offset + records.get_record_length()
-                    page = _html_page(record, offset)
+                while (found := _next(archive, path, diagnostics)) is not None:
+                    record, offset, length = found
+                    good_until = max(good_until, offset + length)
+                    page = _html_page(record, offset) if offset > seen else None
+                    seen = max(seen, offset)
                     if page is not None:
                         yield page
                 return
@@ -63,7 +67,21 @@ def html_records(path: str, diagnostics: Diagnostics) -> Iterator[WarcPage]:
                     "skipped to the next readable record",
                     file=path,
                 )
-        position = _next_record(path, good_until + 1, compressed)
+        # always forward: a damaged length may point back into records already read
+        position = _next_record(path, max(good_until, position, seen) + 1, compressed)
+
+
+def _next(archive: ArchiveIterator, path: str, diagnostics: Diagnostics):
+    """The next record with its offset and length, or None at the end; what warcio prints
+    about it (a Content-Length that does not fit) becomes a warning."""
+    said = io.StringIO()
+    with redirect_stderr(said):
+        record = next(archive, None)
+        where = (archive.get_record_offset(), archive.get_record_length()) if record is not None else None
+    for line in said.getvalue().splitlines():
+        if line.strip().startswith("WARNING:"):
+            diagnostics.warn("warc-record-length", f"{line.strip().removeprefix('WARNING:').strip()}", file=path)
+    return None if record is None else (record, *where)
 
 
 def payload_at(path: str, offset: int) -> bytes:
@@ -74,7 +92,7 @@ def payload_at(path: str, offset: int) -> bytes:
             record = next(iter(ArchiveIterator(stream)))
             return record.content_stream().read()
         except (StopIteration, *_DAMAGE) as exc:
-            raise DamagedRecord(f"{path}: the WARC record at byte {offset} cannot be read ({_reason(exc)})") from None
+            raise DamagedRecord(f"the WARC record at byte {offset} cannot be read ({_reason(exc)})") from None
 
 
 def _html_page(record, offset: int) -> WarcPage | None:
@@ -124,5 +142,7 @@ def _next_record(path: str, start: int, compressed: bool) -> int | None:
 
 
 def _reason(exc: BaseException) -> str:
+    """What went wrong, short and printable (warcio quotes the bytes it could not read)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:200]
+    text = "".join(c if c.isprintable() and ord(c) < 128 else "?" for c in text)
+    return text[:100] + ("..." if len(text) > 100 else "")
