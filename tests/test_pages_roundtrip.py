@@ -89,3 +89,21 @@ def test_the_recovered_mirror_builds_with_hugo_and_reads_right(tmp_path):
         assert len(page_thread_shape(page)) == len([c for c in shown if c["thread"]["depth"] == 1])
         for chrome in ("Leave a Reply", "Proudly powered by WordPress", "says:", "Posts navigation"):
             assert chrome not in text, f"{chrome!r} on {post['path']}"
+
+
+def test_the_seed_kind_of_page_reads_the_same_saved_mirrored_and_archived(tmp_path):
+    """The issue's case: a WordPress.com post page like the seed gives the same post, author,
+    terms and threaded comments (with the Facebook identity) from a saved page, from a mirror
+    folder holding it, and from a WARC of that mirror."""
+    page = PAGES / "wpcom-classic-post.html"
+    mirror = tmp_path / "mirror"
+    place = mirror / "harbourwatch.example.test" / "2016/11/22/port-authority-lighthouse-cooperative" / "index.html"
+    place.parent.mkdir(parents=True)
+    place.write_bytes(page.read_bytes())
+    build_warc(tmp_path / "crawl.warc.gz", mirror=mirror, broken=False)
+    saved = _json([str(page)], tmp_path / "saved.json")
+    for source in (mirror, tmp_path / "crawl.warc.gz"):
+        assert _json([str(source)], tmp_path / "again.json") == saved, source
+    post = saved["posts"][0]
+    assert [(c["parent"], c["author"]["provider"]) for c in post["comments"]] == [
+        (None, "facebook"), (9101, "wordpress.com"), (9102, "facebook"), (None, "facebook")]

@@ -146,14 +146,27 @@ def worker_count(jobs: int | None, inputs: list[str]) -> int:
 
 
 def _input_bytes(inputs: list[str]) -> int:
-    """The inputs' total size on disk; standard input counts as large."""
+    """The inputs' total size on disk (a mirror folder's files counted until it is large);
+    standard input counts as large."""
     total = 0
     for name in inputs:
         if name == "-":
             return PARALLEL_MIN_BYTES
         if os.path.isfile(name):  # anything else, the reader refuses with its own message
             total += os.path.getsize(name)
+        elif os.path.isdir(name):
+            for folder, _, files in os.walk(name):
+                total += sum(_size(os.path.join(folder, f)) for f in files)
+                if total >= PARALLEL_MIN_BYTES:
+                    return total
     return total
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 @dataclass(frozen=True)

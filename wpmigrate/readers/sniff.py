@@ -106,7 +106,8 @@ def _skip_prolog(text: str) -> str:
 def _raise_html(name: str) -> None:
     raise NotWXRError(
         f"{name}: this is an HTML page, not a WordPress export",
-        hint="download the export from Tools > Export (a .xml file), not a page of the blog",
+        hint="download the export from Tools > Export (a .xml file); without one, "
+        "`wpmigrate convert` reads the blog from its pages (a saved page, a mirror folder, a WARC file)",
     )
 
 
