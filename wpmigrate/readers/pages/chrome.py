@@ -15,6 +15,8 @@ from collections import Counter
 from functools import lru_cache
 
 from wpmigrate.clean.noise import NoiseRule, load_rules, strip_noise
+from wpmigrate.clean.noise_fast import strip_noise_fast
+from wpmigrate.clean.noise_filter import noise_filter
 
 RULES: list[dict] = [
     {
@@ -110,5 +112,9 @@ def page_rules() -> tuple[NoiseRule, ...]:
 
 
 def strip_chrome(html: str) -> tuple[str, Counter[str]]:
-    """``html`` without page chrome, and what was removed, by rule name."""
-    return strip_noise(html, page_rules())
+    """``html`` without page chrome, and what was removed, by rule name: the noise pass's own
+    route (its sound pre-check, its lxml pass, else its BeautifulSoup one)."""
+    rules = page_rules()
+    if not noise_filter(rules).may_match(html):
+        return html, Counter()
+    return strip_noise_fast(html, rules) or strip_noise(html, rules)

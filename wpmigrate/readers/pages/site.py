@@ -41,7 +41,7 @@ class PageReader:
     def results(self, work: Callable[[ItemPages], list[Any] | None], jobs: int) -> Iterator[Any]:
         """``work`` over every item on ``jobs`` processes, flattened, in order."""
         with Workers(work, jobs) as workers:
-            for result in workers.map(self._units, chunk=1):
+            for result in workers.map(self._units):
                 yield from result or ()
 
 
