@@ -173,3 +173,17 @@ def test_a_warc_damaged_in_lengths_and_members_is_read_to_its_end_once(run_cli, 
     posts = json.loads((tmp_path / "out.json").read_text())["posts"]
     ids = [p["id"] for p in posts]
     assert ids and len(ids) == len(set(ids))
+
+
+def test_batch_takes_web_archives_beside_exports(run_cli, tmp_path):
+    from tests.pagesdata import build_warc
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    build_warc(sources / "crawl.warc.gz", broken=False)
+    (sources / "sample.xml").write_bytes(SAMPLE.read_bytes())
+    result = run_cli("batch", sources, "-o", tmp_path / "out", "-q")
+    assert result.exit_code == 0, result.stderr
+    crawl = json.loads((tmp_path / "out" / "crawl.json").read_text())
+    assert crawl["site"]["link"] == "https://example.test" and crawl["posts"]
+    assert (tmp_path / "out" / "sample.json").exists()
