@@ -187,3 +187,11 @@ def test_batch_takes_web_archives_beside_exports(run_cli, tmp_path):
     crawl = json.loads((tmp_path / "out" / "crawl.json").read_text())
     assert crawl["site"]["link"] == "https://example.test" and crawl["posts"]
     assert (tmp_path / "out" / "sample.json").exists()
+
+
+def test_a_child_page_keeps_its_parent_from_body_class(tmp_path):
+    child = post_page(7, "about/team", body_class="page-template-default page page-id-7 page-child parent-pageid-2")
+    root = mirror(tmp_path, {"blog.example.test/about/team/index.html": child})
+    document, _ = to_json(tmp_path, root)
+    [page] = document["posts"]
+    assert (page["id"], page["type"], page["parent"], page["path"]) == (7, "page", 2, "/about/team/")

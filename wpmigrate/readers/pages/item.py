@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from wpmigrate.diagnostics import Diagnostic
+from wpmigrate.errors import InputError
 from wpmigrate.model import Comment, Content, Meta, Post, TermRef
 from wpmigrate.readers.pages import byline, markup, page
 from wpmigrate.readers.pages.chrome import strip_chrome
@@ -73,6 +74,8 @@ class ItemPages:
     featured: Post | None = None
     #: Where the ids of comments the markup does not number start (none of the site's uses them).
     first_free_comment_id: int = 0
+    #: A page's parent page (``parent-pageid-N``).
+    parent: int | None = None
 
 
 class ItemFinisher:
@@ -93,8 +96,9 @@ class ItemFinisher:
                 found.append(Diagnostic("page-unreadable", "warning", f"{exc}; skipped", file=doc.name))
                 continue
             pages.append((doc, root))
-        if not pages:
-            return []
+        if not pages:  # they were read a moment ago, when the site was made
+            raise InputError(f"{unit.docs[0].name}: the page(s) of item {unit.id} cannot be read again",
+                             hint="was the mirror or archive changed during the conversion? run it again")
         post = self._post(unit, pages, found)
         return [(post, found)]
 
@@ -116,6 +120,7 @@ class ItemFinisher:
             modified=changed.utc if changed else None,
             modified_local=changed.local if changed else None,
             author=unit.author,
+            parent=unit.parent,
             comment_status="open" if markup.first(root, _COMMENT_FORM) is not None else "closed",
             content=Content(raw=_content(doc, root, article, unit.id, found)),
             terms=unit.terms,

@@ -66,6 +66,8 @@ class PageFacts:
     featured: byline.Featured | None = None
     #: The highest comment id the page shows, and how many comments it shows without an id.
     comment_numbers: tuple[int, int] = (0, 0)
+    #: A page's parent page, from ``body_class()``'s ``parent-pageid-N``.
+    parent: int | None = None
 
     @property
     def key(self) -> str:
@@ -86,7 +88,8 @@ def look(doc: PageDoc, root: etree._Element) -> PageFacts:
         return replace(facts, date=byline.published(root, article, address),
                        terms=tuple(byline.term_links(article, doc)),
                        authors=tuple(filter(None, [byline.author_of(root, article, doc)])),
-                       featured=byline.featured_image(article, doc), comment_numbers=numbering(root))
+                       featured=byline.featured_image(article, doc), comment_numbers=numbering(root),
+                       parent=_parent_page(classes))
     terms, authors = archives.listed(root, doc) if kind in LISTING_KINDS else ([], [])
     if kind in ("category", "post_tag", "taxonomy"):
         terms.insert(0, archives.archive_term(root, kind, classes, address))
@@ -114,6 +117,11 @@ def _kind(root: etree._Element, classes: list[str]) -> tuple[str, int | None, st
     if found & {"home", "blog", "archive", "search", "error404", "paged", "date"}:
         return "listing", None, ""
     return _kind_from_markup(root)
+
+
+def _parent_page(classes: list[str]) -> int | None:
+    found = next((c for c in classes if re.fullmatch(r"parent-pageid-\d+", c)), None)
+    return int(found.rsplit("-", 1)[1]) if found else None
 
 
 def _kind_from_markup(root: etree._Element) -> tuple[str, int | None, str]:

@@ -12,9 +12,9 @@ one item's pages are in memory at a time.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from itertools import count
-from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -96,7 +96,8 @@ def _look_all(inputs: list[str], diagnostics: Diagnostics) -> Iterator[PageFacts
 def _not_wordpress(inputs: list[str], looks: list[PageFacts]) -> NotWXRError:
     if not looks:
         return NotWXRError(f"{', '.join(inputs)}: no HTML page found",
-                           hint="give a saved page of the blog, a folder it was mirrored to, or a WARC of it")
+                           hint="give a saved page of the blog, a folder it was mirrored to, or a WARC of it; "
+                           "for a folder of exports, use `wpmigrate batch`")
     return NotWXRError(
         f"{', '.join(inputs)}: not a WordPress page (an HTML page without WordPress's marks: "
         "wp-content links, the generator tag, post or page classes)",
@@ -214,7 +215,7 @@ def _unit(item_id: int, group: list[PageFacts]) -> ItemPages:
     address = min((f.address for f in group if f.address), key=_address_preference, default=None)
     return ItemPages(item_id, first.kind, first.item_type, address, tuple(f.doc for f in group),
                      tuple(sorted(terms.values(), key=lambda t: (t.taxonomy, t.slug))), author,
-                     _sort_date(group))
+                     _sort_date(group), parent=next((f.parent for f in group if f.parent), None))
 
 
 def _address_preference(address: str) -> tuple[bool, int]:
