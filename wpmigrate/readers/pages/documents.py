@@ -16,7 +16,6 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import InputError
-from wpmigrate.readers.pages import warc
 
 #: How many bytes tell an HTML page from a WXR file.
 HEAD_BYTES = 4096
@@ -27,6 +26,10 @@ _HTTRACK = re.compile(rb"<!--\s*Mirrored from (\S+) by HTTrack", re.IGNORECASE)
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".php", ".asp", ".aspx")
 #: wget's --adjust-extension names a page saved from ``/?p=12`` ``index.html?p=12.html``.
 _QUERY_IN_NAME = re.compile(r"^(.*?)\?(.*?)(?:\.html?)?$")
+
+
+class DamagedRecord(Exception):
+    """A WARC record whose payload cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class PageDoc:
         if self.offset is None:
             with open(self.path, "rb") as stream:
                 return stream.read()
+        from wpmigrate.readers.pages import warc
+
         return warc.payload_at(self.path, self.offset)
 
     def address(self, href: str | None) -> str | None:
@@ -125,6 +130,8 @@ def _head(path: str) -> bytes:
 def documents(path: str, kind: str, diagnostics: Diagnostics) -> Iterator[PageDoc]:
     """The HTML documents of one input of ``kind`` (see :func:`input_kind`)."""
     if kind == "warc":
+        from wpmigrate.readers.pages import warc  # warcio (and fsspec) only for a WARC
+
         for record in warc.html_records(path, diagnostics):
             yield PageDoc(f"{path}#{record.offset}", web_address(record.url), path, record.offset, record.charset)
     elif kind == "folder":

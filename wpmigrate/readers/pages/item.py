@@ -22,8 +22,7 @@ from wpmigrate.model import Comment, Content, Meta, Post, TermRef
 from wpmigrate.readers.pages import byline, markup, page
 from wpmigrate.readers.pages.chrome import strip_chrome
 from wpmigrate.readers.pages.comments import CommentContext, read_comments
-from wpmigrate.readers.pages.documents import PageDoc
-from wpmigrate.readers.pages.warc import DamagedRecord
+from wpmigrate.readers.pages.documents import DamagedRecord, PageDoc
 from wpmigrate.threads import threaded
 
 #: Where themes put the item's text, most specific first.

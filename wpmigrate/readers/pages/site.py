@@ -24,10 +24,9 @@ from wpmigrate.model import Attachment, Author, Export, Post, Site, Term, TermRe
 from wpmigrate.parallel import Workers
 from wpmigrate.readers.pages import markup, page
 from wpmigrate.readers.pages.byline import Featured
-from wpmigrate.readers.pages.documents import documents, input_kind
+from wpmigrate.readers.pages.documents import DamagedRecord, documents, input_kind
 from wpmigrate.readers.pages.item import ItemFinisher, ItemPages, SiteContext
 from wpmigrate.readers.pages.page import PageFacts
-from wpmigrate.readers.pages.warc import DamagedRecord
 
 
 class PageReader:
@@ -43,11 +42,6 @@ class PageReader:
         with Workers(work, jobs) as workers:
             for result in workers.map(self._units):
                 yield from result or ()
-
-
-def is_page_input(name: str) -> bool:
-    """Whether ``name`` is a saved page, a mirror folder or a WARC file."""
-    return name != "-" and input_kind(name) is not None
 
 
 def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None) -> PageReader:

@@ -20,6 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from wpmigrate.diagnostics import Diagnostics
+from wpmigrate.readers.pages.documents import DamagedRecord
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _GZIP_MEMBER = b"\x1f\x8b\x08"
@@ -27,10 +28,6 @@ _RECORD_START = b"WARC/1."
 #: What warcio raises on damage it finds: a bad header, a bad gzip member, a short read (and,
 #: on some headers it cannot parse, AttributeError from inside it).
 _DAMAGE = (ArchiveLoadFailed, ValueError, EOFError, OSError, zlib.error, IndexError, KeyError, TypeError, AttributeError)
-
-
-class DamagedRecord(Exception):
-    """A WARC record whose payload cannot be read."""
 
 
 @dataclass(frozen=True)
