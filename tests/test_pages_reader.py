@@ -195,3 +195,30 @@ def test_a_child_page_keeps_its_parent_from_body_class(tmp_path):
     document, _ = to_json(tmp_path, root)
     [page] = document["posts"]
     assert (page["id"], page["type"], page["parent"], page["path"]) == (7, "page", 2, "/about/team/")
+
+
+DISQUS = """<div id="disqus_thread"><div id="dsq-content"><ul id="dsq-comments">
+<li class="comment even thread-even depth-1" id="dsq-comment-61">
+ <div id="dsq-comment-header-61" class="dsq-comment-header"><cite id="dsq-cite-61">
+  <a id="dsq-author-user-61" href="https://reader.example.test/" target="_blank" rel="nofollow">Mira Holt</a></cite></div>
+ <div id="dsq-comment-body-61" class="dsq-comment-body">
+  <div id="dsq-comment-message-61" class="dsq-comment-message"><p>A clear overview, thanks.</p></div></div>
+ <ul class="children"><li class="comment odd alt depth-2" id="dsq-comment-62">
+  <div id="dsq-comment-header-62" class="dsq-comment-header"><cite id="dsq-cite-62">
+   <span id="dsq-author-user-62">Tom Reyes</span></cite></div>
+  <div id="dsq-comment-body-62" class="dsq-comment-body">
+   <div id="dsq-comment-message-62" class="dsq-comment-message"><p>Agreed.</p></div></div></li></ul>
+</li></ul></div></div>"""
+
+
+def test_the_disqus_plugins_comment_list_gives_threads_from_disqus(tmp_path):
+    """The fallback list the Disqus plugin's comments.php prints (``dsq-comment-ID`` with
+    WordPress's comment id) for pages saved without JavaScript."""
+    page = tmp_path / "p.html"
+    page.write_text(post_page(5, "overview").replace('<div id="comments"><ol class="comment-list"></ol></div>', DISQUS))
+    document, _ = to_json(tmp_path, page)
+    comments = document["posts"][0]["comments"]
+    assert [(c["id"], c["parent"], c["author"]["name"], c["author"]["url"], c["author"]["provider"])
+            for c in comments] == [(61, None, "Mira Holt", "https://reader.example.test/", "disqus"),
+                                   (62, 61, "Tom Reyes", "", "disqus")]
+    assert comments[1]["content"] == "<p>Agreed.</p>"

@@ -29,13 +29,16 @@ from wpmigrate.readers.pages.documents import PageDoc, web_address
 
 _LISTS = (
     "ol.commentlist, ul.commentlist, ol.comment-list, ul.comment-list, ol.wp-block-comment-template, "
-    "ul.wp-block-comment-template, #comments ol, #comments ul"
+    "ul.wp-block-comment-template, ul#dsq-comments, #comments ol, #comments ul"
 )
-_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
+#: ``comment-N`` (core), ``li-comment-N`` (Twenty Ten and heirs), ``div-comment-N``, and the
+#: Disqus plugin's ``dsq-comment-N`` (its comments.php prints WordPress's comment id).
+_ID = re.compile(r"^(?:li-|div-|dsq-)?comment-(\d+)$")
 _COMMENT_CLASSES = {"comment", "pingback", "trackback", "webmention"}
 _SECTIONS = "#comments, .comments-area, .wp-block-comments, #disqus_thread"
-_AUTHOR = ".comment-author .fn, cite.fn, b.fn, .fn, .wp-block-comment-author-name, .comment-author, .comment-author-name"
-_CONTENT = ".comment-content, .comment-text, .wp-block-comment-content, .comment-entry, .comment-body-text"
+_AUTHOR = ".dsq-comment-header cite, .comment-author .fn, cite.fn, b.fn, .fn, .wp-block-comment-author-name, .comment-author, .comment-author-name"
+_CONTENT = (".comment-content, .comment-text, .wp-block-comment-content, .comment-entry, .comment-body-text, "
+            ".dsq-comment-message")
 #: What is not the comment's text, in a comment without a content element of its own.
 _NOT_TEXT = (
     ".comment-author, .comment-meta, .commentmetadata, .comment-metadata, .reply, .comment-reply-link, "
@@ -161,10 +164,15 @@ def _comment(node: etree._Element, doc: PageDoc, context: CommentContext) -> Com
 
 def _identity_hints(own: etree._Element, kind: str, classes: list[str], context: CommentContext) -> tuple[Meta, ...]:
     """What the markup shows of how the commenter logged in, as the comment meta WordPress.com
-    keeps it in: the avatar shown (``hc_avatar``), and for a registered user of a WordPress.com
-    blog, a WordPress.com login (``hc_post_as``). The classification then reads them as it reads
+    and the Disqus plugin keep it in: the avatar shown (``hc_avatar``), a WordPress.com login for
+    a registered user of a WordPress.com blog (``hc_post_as``), a comment from Disqus
+    (``dsq_post_id``). The classification then reads them as it reads
     an export's, and a WXR file written from the result keeps them."""
     hints = []
+    if (own.get("id") or "").startswith("dsq-comment-"):
+        # the Disqus plugin's fallback list: a comment synced from Disqus, which the plugin marks
+        # with dsq_post_id (Disqus's own id, which the page does not show)
+        hints.append(Meta("dsq_post_id", ""))
     if kind == "comment" and "byuser" in classes and context.wordpress_com:
         hints.append(Meta("hc_post_as", "wordpress"))
     avatar = _avatar(own) if kind == "comment" else None  # a linkback's avatar is a placeholder
