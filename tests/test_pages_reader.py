@@ -222,3 +222,20 @@ def test_the_disqus_plugins_comment_list_gives_threads_from_disqus(tmp_path):
             for c in comments] == [(61, None, "Mira Holt", "https://reader.example.test/", "disqus"),
                                    (62, 61, "Tom Reyes", "", "disqus")]
     assert comments[1]["content"] == "<p>Agreed.</p>"
+
+
+def test_terms_post_class_names_without_links_are_kept_with_the_name_an_archive_gives(tmp_path):
+    """A theme that prints no tag links still classes the article ``tag-SLUG``; the name comes
+    from the tag's archive page when the mirror has it."""
+    post = post_page(9, "quiet").replace('class="post hentry"', 'class="post hentry category-notes tag-winter-light"')
+    archive = post_page(None, "tag/winter-light", body_class="archive tag tag-winter-light tag-31").replace(
+        '<h1 class="entry-title">A post</h1>', "").replace(
+        "</body>", '<h1 class="page-title">Tag: <span>Winter light</span></h1></body>')
+    root = mirror(tmp_path, {"blog.example.test/quiet/index.html": post,
+                             "blog.example.test/tag/winter-light/index.html": archive})
+    document, _ = to_json(tmp_path, root)
+    [item] = [p for p in document["posts"] if p["id"] == 9]
+    assert [(t["taxonomy"], t["slug"], t["name"]) for t in item["terms"]] == [
+        ("category", "notes", "notes"), ("post_tag", "winter-light", "Winter light")]
+    tag = next(t for t in document["terms"] if t["slug"] == "winter-light")
+    assert (tag["id"], tag["name"]) == (31, "Winter light")

@@ -170,6 +170,22 @@ def term_links(article: etree._Element, doc: PageDoc) -> list[Term]:
     return terms
 
 
+def class_terms(article: etree._Element, known: list[Term]) -> list[Term]:
+    """Terms ``post_class()`` names on the article (``category-asia tag-japan``) that no link
+    showed: themes that print no tag links still class the post. The slug only; its name comes
+    from another page that links it, else stays the slug. A number may be a term id
+    (``sanitize_html_class`` falls back to it), so it is left alone."""
+    have = {(t.taxonomy, t.slug) for t in known}
+    found = []
+    for name in markup.classes(article):
+        prefix, _, slug = name.partition("-")
+        taxonomy = {"category": "category", "tag": "post_tag"}.get(prefix)
+        if taxonomy and slug and not slug.isdigit() and (taxonomy, slug) not in have:
+            have.add((taxonomy, slug))
+            found.append(Term(taxonomy, slug, ""))
+    return found
+
+
 def _term_from_link(link: etree._Element, doc: PageDoc) -> Term | None:
     segments = path_segments(doc.address(link.get("href")))
     if not segments:

@@ -85,8 +85,9 @@ def look(doc: PageDoc, root: etree._Element) -> PageFacts:
     facts = PageFacts(doc, kind, address, site, item_id, item_type, is_wordpress=is_wordpress(root, classes))
     if kind in ITEM_KINDS:
         article = main_article(root, item_id)
+        linked = byline.term_links(article, doc)
         return replace(facts, date=byline.published(root, article, address),
-                       terms=tuple(byline.term_links(article, doc)),
+                       terms=tuple(linked + byline.class_terms(article, linked)),
                        authors=tuple(filter(None, [byline.author_of(root, article, doc)])),
                        featured=byline.featured_image(article, doc), comment_numbers=numbering(root),
                        parent=_parent_page(classes))

@@ -62,13 +62,14 @@ def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None) -> Pag
             "pages of single posts, or a mirror of the whole site)",
         )
     site = _site(own, home)
-    units = _units(items, home, diagnostics)
+    terms = _terms(own)
+    units = _units(items, home, {(t.taxonomy, t.slug): t.name for t in terms}, diagnostics)
     authors = _authors(own)
     user_ids = {a.login: a.id for a in authors if a.id is not None}
     context = SiteContext(home, _offset(items), any(f.site.wordpress_com for f in own), user_ids)
     attachments = {u.featured.id: Attachment(u.featured.attachment_url or "", u.id, u.featured.title)
                    for u in units if u.featured}
-    export = Export(site=site, authors=authors, terms=_terms(own), posts=iter(()), attachments=attachments)
+    export = Export(site=site, authors=authors, terms=terms, posts=iter(()), attachments=attachments)
     return PageReader(export, _with_attachments(units), ItemFinisher(context))
 
 
@@ -147,7 +148,8 @@ def _site(looks: list[PageFacts], home: str) -> Site:
     )
 
 
-def _units(items: list[PageFacts], home: str, diagnostics: Diagnostics) -> list[ItemPages]:
+def _units(items: list[PageFacts], home: str, names: dict[tuple[str, str], str],
+           diagnostics: Diagnostics) -> list[ItemPages]:
     """The pages of each item grouped, in date order; ids given to the items, featured images
     and comments no page numbered, after the highest the pages use."""
     known = [f.item_id for f in items] + [f.featured.id for f in items if f.featured]
@@ -160,7 +162,7 @@ def _units(items: list[PageFacts], home: str, diagnostics: Diagnostics) -> list[
             diagnostics.warn("page-no-id", f"{group[0].doc.name}: the page names no post id; numbered {item_id}",
                              file=group[0].doc.name)
         featured = next((f.featured for f in group if f.featured), None)
-        made.append((_unit(item_id, group), featured, sum(f.comment_numbers[1] for f in group)))
+        made.append((_unit(item_id, group, names), featured, sum(f.comment_numbers[1] for f in group)))
     made.sort(key=lambda m: _order(m[0]))
     free = max((f.comment_numbers[0] for f in items), default=0) + 1
     units = []
@@ -198,12 +200,13 @@ def _with_attachments(units: list[ItemPages]) -> list[ItemPages | Post]:
     return [part for unit in units for part in ((unit, unit.featured) if unit.featured else (unit,))]
 
 
-def _unit(item_id: int, group: list[PageFacts]) -> ItemPages:
+def _unit(item_id: int, group: list[PageFacts], names: dict[tuple[str, str], str]) -> ItemPages:
     terms: dict[tuple[str, str], TermRef] = {}
     author = None
     for facts in group:
         for term in facts.terms:
-            terms.setdefault((term.taxonomy, term.slug), TermRef(term.taxonomy, term.slug, term.name))
+            key = (term.taxonomy, term.slug)
+            terms.setdefault(key, TermRef(term.taxonomy, term.slug, names.get(key) or term.name or term.slug))
         author = author or next((a.login for a in facts.authors), None)
     first = group[0]
     address = min((f.address for f in group if f.address), key=_address_preference, default=None)
@@ -252,7 +255,7 @@ def _terms(looks: list[PageFacts]) -> tuple[Term, ...]:
         for term in facts.terms:
             key = (term.taxonomy, term.slug)
             found[key] = _merged(found[key], term) if key in found else term
-    return tuple(sorted(found.values(), key=lambda t: (t.taxonomy, t.slug)))
+    return tuple(sorted((replace(t, name=t.name or t.slug) for t in found.values()), key=lambda t: (t.taxonomy, t.slug)))
 
 
 def _merged(known: Term, other: Term) -> Term:
