@@ -34,6 +34,18 @@ class ItemTooLargeError(InputError):
         self.limit = limit
 
 
+class PageTooLargeError(InputError):
+    """A page of a blog read from its pages (readers/pages) longer than the limit."""
+
+    def __init__(self, file: str, limit: int) -> None:
+        super().__init__(
+            f"{file}: a page of more than {format_size(limit)}",
+            hint="the limit keeps a damaged or hostile page from taking unbounded memory; if the blog"
+            f" really has a page that large, raise it with --max-item-size, e.g. --max-item-size"
+            f" {format_size(limit * 4)}",
+        )
+
+
 def check_stretch(length: int, limit: int, file: str, offset: int) -> None:
     """Raise :class:`ItemTooLargeError` when ``length`` bytes from ``offset`` exceed ``limit``."""
     if length > limit:

@@ -28,8 +28,8 @@ def is_page_input(name: str) -> bool:
     return name != "-" and input_kind(name) is not None
 
 
-def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None) -> PageReader:
+def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None, **options) -> PageReader:
     """Open the site the pages of ``inputs`` show (:mod:`wpmigrate.readers.pages.site`)."""
     from wpmigrate.readers.pages.site import read_pages as read
 
-    return read(inputs, diagnostics)
+    return read(inputs, diagnostics, **options)

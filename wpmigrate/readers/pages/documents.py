@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import InputError
+from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES, PageTooLargeError
 
 #: How many bytes tell an HTML page from a WXR file.
 HEAD_BYTES = 4096
@@ -49,14 +50,19 @@ class PageDoc:
     #: For a page of a mirror folder: the folder (links between its files lead to addresses).
     mirror: str | None = None
 
-    def load(self) -> bytes:
-        """The document's bytes."""
+    def load(self, limit: int = DEFAULT_MAX_ITEM_BYTES) -> bytes:
+        """The document's bytes; :class:`PageTooLargeError` past ``limit`` (a WARC payload is
+        read no further, whatever its compression would unpack to)."""
         if self.offset is None:
             with open(self.path, "rb") as stream:
-                return stream.read()
-        from wpmigrate.readers.pages import warc
+                data = stream.read(limit + 1)
+        else:
+            from wpmigrate.readers.pages import warc
 
-        return warc.payload_at(self.path, self.offset)
+            data = warc.payload_at(self.path, self.offset, limit + 1)
+        if len(data) > limit:
+            raise PageTooLargeError(self.name, limit)
+        return data
 
     def address(self, href: str | None) -> str | None:
         return web_address(self._address(href))

@@ -18,6 +18,7 @@ from lxml import etree
 
 from wpmigrate.diagnostics import Diagnostic
 from wpmigrate.errors import InputError
+from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES
 from wpmigrate.model import Comment, Content, Meta, Post, TermRef
 from wpmigrate.readers.pages import byline, markup, page
 from wpmigrate.readers.pages.chrome import strip_chrome
@@ -53,6 +54,8 @@ class SiteContext:
     wordpress_com: bool
     #: User ids by login, for comments by registered users.
     user_ids: dict[str, int] = field(default_factory=dict)
+    #: Bytes a page may take (``--max-item-size``).
+    max_page_bytes: int = DEFAULT_MAX_ITEM_BYTES
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class ItemFinisher:
         pages = []
         for doc in sorted(unit.docs, key=_comment_page):
             try:
-                root = markup.parse(doc.load(), doc.charset)
+                root = markup.parse(doc.load(self.site.max_page_bytes), doc.charset)
             except (OSError, DamagedRecord) as exc:
                 found.append(Diagnostic("page-unreadable", "warning", f"{exc}; skipped", file=doc.name))
                 continue

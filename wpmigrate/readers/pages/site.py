@@ -22,6 +22,7 @@ from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import InputError, NotWXRError
 from wpmigrate.model import Attachment, Author, Export, Post, Site, Term, TermRef
 from wpmigrate.parallel import Workers
+from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES
 from wpmigrate.readers.pages import markup, page
 from wpmigrate.readers.pages.byline import Featured
 from wpmigrate.readers.pages.documents import DamagedRecord, documents, input_kind
@@ -44,10 +45,12 @@ class PageReader:
                 yield from result or ()
 
 
-def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None) -> PageReader:
-    """Open the site the pages of ``inputs`` show (see the module docstring)."""
+def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None,
+               max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES) -> PageReader:
+    """Open the site the pages of ``inputs`` show (see the module docstring); a page longer
+    than ``max_item_bytes`` stops the reading (readers/limits.py)."""
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
-    looks = list(_look_all(inputs, diagnostics))
+    looks = list(_look_all(inputs, diagnostics, max_item_bytes))
     wordpress = [f for f in looks if f.is_wordpress]
     if not wordpress:
         raise _not_wordpress(inputs, looks)
@@ -66,14 +69,14 @@ def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None) -> Pag
     units = _units(items, home, {(t.taxonomy, t.slug): t.name for t in terms}, diagnostics)
     authors = _authors(own)
     user_ids = {a.login: a.id for a in authors if a.id is not None}
-    context = SiteContext(home, _offset(items), any(f.site.wordpress_com for f in own), user_ids)
+    context = SiteContext(home, _offset(items), any(f.site.wordpress_com for f in own), user_ids, max_item_bytes)
     attachments = {u.featured.id: Attachment(u.featured.attachment_url or "", u.id, u.featured.title)
                    for u in units if u.featured}
     export = Export(site=site, authors=authors, terms=terms, posts=iter(()), attachments=attachments)
     return PageReader(export, _with_attachments(units), ItemFinisher(context))
 
 
-def _look_all(inputs: list[str], diagnostics: Diagnostics) -> Iterator[PageFacts]:
+def _look_all(inputs: list[str], diagnostics: Diagnostics, limit: int) -> Iterator[PageFacts]:
     for name in inputs:
         kind = input_kind(name)
         if kind is None:
@@ -81,7 +84,7 @@ def _look_all(inputs: list[str], diagnostics: Diagnostics) -> Iterator[PageFacts
                              hint="give WordPress export files, or pages of the blog, not both")
         for doc in documents(name, kind, diagnostics):
             try:
-                root = markup.parse(doc.load(), doc.charset)
+                root = markup.parse(doc.load(limit), doc.charset)
             except (OSError, DamagedRecord) as exc:
                 diagnostics.warn("page-unreadable", f"{exc}; skipped", file=doc.name)
                 continue

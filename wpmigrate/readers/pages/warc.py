@@ -81,13 +81,14 @@ def _next(archive: ArchiveIterator, path: str, diagnostics: Diagnostics):
     return None if record is None else (record, *where)
 
 
-def payload_at(path: str, offset: int) -> bytes:
-    """The HTTP payload (decoded from chunking and compression) of the record at ``offset``."""
+def payload_at(path: str, offset: int, most: int = -1) -> bytes:
+    """The HTTP payload (decoded from chunking and compression) of the record at ``offset``:
+    at most ``most`` bytes of it, when given."""
     with open(path, "rb") as stream:
         stream.seek(offset)
         try:
             record = next(iter(ArchiveIterator(stream)))
-            return record.content_stream().read()
+            return record.content_stream().read(most)
         except (StopIteration, *_DAMAGE) as exc:
             raise DamagedRecord(f"the WARC record at byte {offset} cannot be read ({_reason(exc)})") from None
 
