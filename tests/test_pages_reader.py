@@ -258,3 +258,13 @@ def test_a_page_past_the_item_limit_stops_with_the_option_to_raise_it(kind, run_
     assert result.exit_code == errors.EXIT_INPUT
     assert "a page of more than 4K" in result.stderr and "--max-item-size 16K" in result.stderr
     assert run_cli("convert", source, "-o", tmp_path / "out.json", "--max-item-size", "64K").exit_code == 0
+
+
+def test_telling_a_page_from_an_export_is_linear(tmp_path):
+    """A WXR file opens with a long comment; the check once backtracked over it for 1.5 s."""
+    from wpmigrate.readers.pages.documents import HEAD_BYTES, looks_like_html
+
+    head = b'<?xml version="1.0"?>\n' + b"<!-- " + b"-- -" * (HEAD_BYTES // 4) + b"\n<rss>"
+    comments = b"<!-- a -->" * (HEAD_BYTES // 10)
+    assert not looks_like_html(head) and not looks_like_html(comments + b"<rss>")
+    assert looks_like_html(comments[:100] + b"<html>") and not looks_like_html(b"<htmlx>")

@@ -20,8 +20,7 @@ from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES, PageTooLargeError
 
 #: How many bytes tell an HTML page from a WXR file.
 HEAD_BYTES = 4096
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html|<head|<body|<meta|<title)",
-                         re.IGNORECASE | re.DOTALL)
+_HTML_TAGS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title")
 _SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
 _HTTRACK = re.compile(rb"<!--\s*Mirrored from (\S+) by HTTrack", re.IGNORECASE)
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".php", ".asp", ".aspx")
@@ -117,8 +116,23 @@ def input_kind(path: str) -> str | None:
 
 
 def looks_like_html(head: bytes) -> bool:
-    """Whether the first bytes of a file are an HTML document's."""
-    return _HTML_START.match(head.lstrip(b"\xef\xbb\xbf")) is not None and b"<rss" not in head[:512].lower()
+    """Whether the first bytes of a file are an HTML document's: after an XML declaration and
+    comments (a browser's "saved from", HTTrack's mark), an HTML start tag; never an RSS feed.
+    Linear in ``head`` (a WXR file opens with a long comment)."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<?xml"):
+        text = text[text.find(b">") + 1 :].lstrip()
+    while text.startswith(b"<!--"):
+        end = text.find(b"-->")
+        if end < 0:
+            return False
+        text = text[end + 3 :].lstrip()
+    lowered = text[:16].lower()
+    opens = lowered.startswith(_HTML_TAGS[0]) or any(
+        lowered.startswith(tag) and lowered[len(tag) : len(tag) + 1] in (b" ", b">", b"\t", b"\n", b"\r", b"/")
+        for tag in _HTML_TAGS[1:]
+    )
+    return opens and b"<rss" not in head[:512].lower()
 
 
 def _head(path: str) -> bytes:
