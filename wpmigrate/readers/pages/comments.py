@@ -3,12 +3,12 @@
 Classic themes print ``wp_list_comments()`` (class-walker-comment.php): nested
 ``<li class="comment ... depth-N" id="comment-N">`` (``li-comment-N`` with an
 inner ``div#comment-N`` in Twenty Ten's and other callbacks), replies in
-``<ol class="children">``; Twenty Twenty lists them in ``div`` elements (``style =>
-div``). Block themes print the same nesting inside ``ol.wp-block-comment-template``,
-and the Disqus plugin its synced comments as ``li#dsq-comment-N``. A reply's
-parent is the comment whose element holds it. Who wrote it comes from the ``fn`` name and link and the
-avatar; the same rules as for exports then say how they logged in
-(:mod:`wpmigrate.identity`).
+``<ol class="children">``; Twenty Twenty lists them in ``div`` elements
+(``style => div``). Block themes print the same nesting inside
+``ol.wp-block-comment-template``, and the Disqus plugin its synced comments as
+``li#dsq-comment-N``. A reply's parent is the comment whose element holds it.
+Who wrote it comes from the ``fn`` name and link and the avatar; the same rules
+as for exports then say how they logged in (:mod:`wpmigrate.identity`).
 """
 
 from __future__ import annotations
