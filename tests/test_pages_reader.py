@@ -268,3 +268,18 @@ def test_telling_a_page_from_an_export_is_linear(tmp_path):
     comments = b"<!-- a -->" * (HEAD_BYTES // 10)
     assert not looks_like_html(head) and not looks_like_html(comments + b"<rss>")
     assert looks_like_html(comments[:100] + b"<html>") and not looks_like_html(b"<htmlx>")
+
+
+def test_a_wp_super_cache_folder_from_a_hosting_backup_reads_as_a_mirror(tmp_path):
+    """wp-content/cache/supercache/HOST/PATH/index.html (and index-https.html), each opening
+    with ``<?php die(); ?>``, beside the plugin's PHP meta files: what a dead host's backup
+    often still holds of the rendered blog."""
+    cache = tmp_path / "wp-content" / "cache" / "supercache" / "blog.example.test" / "hello"
+    cache.mkdir(parents=True)
+    page = "<?php die(); ?>" + post_page(12, "hello", comments=comment(5, "First"))
+    (cache / "index.html").write_text(page)
+    (cache / "index-https.html").write_text(page)
+    (tmp_path / "wp-content" / "cache" / "wp-cache-1a2b.php").write_text("<?php die(); ?>a:1:{s:3:\"uri\";}")
+    document, _ = to_json(tmp_path, tmp_path / "wp-content")
+    [post] = document["posts"]
+    assert (post["id"], post["link"], [c["id"] for c in post["comments"]]) == (12, f"{HOME}/hello/", [5])

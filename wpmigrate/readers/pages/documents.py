@@ -116,12 +116,15 @@ def input_kind(path: str) -> str | None:
 
 
 def looks_like_html(head: bytes) -> bool:
-    """Whether the first bytes of a file are an HTML document's: after an XML declaration and
-    comments (a browser's "saved from", HTTrack's mark), an HTML start tag; never an RSS feed.
+    """Whether the first bytes of a file are an HTML document's: after processing instructions
+    and comments (a browser's "saved from", HTTrack's mark), an HTML start tag; never an RSS feed.
     Linear in ``head`` (a WXR file opens with a long comment)."""
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if text.startswith(b"<?xml"):
-        text = text[text.find(b">") + 1 :].lstrip()
+    while text.startswith(b"<?"):  # an XML declaration; WP Super Cache's files open with <?php die(); ?>
+        end = text.find(b"?>")
+        if end < 0:
+            return False
+        text = text[end + 2 :].lstrip()
     while text.startswith(b"<!--"):
         end = text.find(b"-->")
         if end < 0:
@@ -222,7 +225,7 @@ def _url(host: str, parts: list[str]) -> str:
     found = _QUERY_IN_NAME.match(name)
     if found:
         name, query = found.group(1), "?" + found.group(2)
-    if name.lower() in ("index.html", "index.htm", ""):
+    if name.lower() in ("index.html", "index.htm", "index-https.html", ""):  # the last: WP Super Cache's
         name = ""
     path = "/".join(quote(unquote(p)) for p in [*folders, name])
     return f"https://{host}/{path}{query}"
