@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.batchdata import by_name, leftovers, many_items_gz, report
 from tests.conftest import SAMPLE
 from wpmigrate import errors
@@ -150,11 +152,15 @@ if __name__ == "__main__":
 """
 
 
-def test_workers_never_import_the_cli_again_when_the_batch_runs_from_the_console_script(tmp_path):
+@pytest.mark.parametrize("scheduler", [[], ["--scheduler", "local"]], ids=["local-runner", "local-cluster"])
+def test_workers_never_import_the_cli_again_when_the_batch_runs_from_the_console_script(tmp_path, scheduler):
     """Started from a script file, as the console script is, a worker runs that script again before
     its job (before Python 3.13.8 even when the fork server preloads ``__main__``, CPython
     gh-137996). It must find the CLI imported already: importing it is 50 ms of CPU per site, which
-    made a batch of one-post sites take three times as long as the same batch run with ``-m``."""
+    made a batch of one-post sites take three times as long as the same batch run with ``-m``
+    (and every Dask worker of ``--scheduler local`` slower to start)."""
+    if scheduler:
+        pytest.importorskip("distributed", reason="the dask extra is not installed")
     src = tmp_path / "src"
     src.mkdir()
     for number in range(3):
@@ -162,8 +168,9 @@ def test_workers_never_import_the_cli_again_when_the_batch_runs_from_the_console
     script = tmp_path / "wpmigrate"
     script.write_text(CONSOLE_SCRIPT)
     log = tmp_path / "main.log"
-    command = [sys.executable, str(script), "batch", str(src), "-o", str(tmp_path / "out"), "--jobs", "2", "-q"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120,
+    command = [sys.executable, str(script), "batch", str(src), "-o", str(tmp_path / "out"), "--jobs", "2", "-q",
+               *scheduler]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
                           env={**os.environ, "WPMIGRATE_TEST_MAIN_LOG": str(log)})
     assert done.returncode == 0, done.stderr
     assert [site["status"] for site in report(tmp_path / "out")["sites"]] == ["ok"] * 3
