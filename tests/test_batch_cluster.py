@@ -224,3 +224,32 @@ def test_unreachable_scheduler_and_memory_urls_are_clear_errors(run_cli, tmp_pat
     assert result.exit_code == 2 and "memory:// lives in one process" in result.stderr
     result = run_cli("batch", SAMPLE, "-o", tmp_path / "out", "--scheduler", "local", "--timeout", "5")
     assert result.exit_code == 2 and "--timeout does not apply with --scheduler" in result.stderr
+
+
+def test_a_planning_error_stops_the_local_cluster_started_meanwhile(tmp_path):
+    """The local cluster starts while the batch plans; when planning fails, the error is said as
+    without a cluster, and nothing the start began is left running."""
+    (tmp_path / "empty").mkdir()
+    command = [sys.executable, "-m", "wpmigrate", "batch", str(tmp_path / "empty"), "-o", str(tmp_path / "out"),
+               "--scheduler", "local", "--jobs", "2"]
+    running = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _, stderr = running.communicate(timeout=120)
+    assert running.returncode == 2 and "no exports found" in stderr and "Traceback" not in stderr
+    deadline = time.monotonic() + 30
+    while _session(running.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)  # the fork server sees its parent gone, the workers their nanny
+    assert _session(running.pid) == [], "processes of the batch left running"
+
+
+def _session(sid: int) -> list[str]:
+    """The command lines of the processes still in session ``sid`` (Linux /proc)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            if int(fields[3]) == sid:  # field 6, session, counted after the ")" of the name
+                found.append(Path(f"/proc/{entry.name}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, ValueError, IndexError):
+            continue
+    return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +51,16 @@ class BatchOptions:
 
 def plan_batch(sources: list[str], options: BatchOptions) -> list[Task]:
     """What a run would do with each site found in ``sources``; writes nothing."""
+    _check_options(sources, options)
+    suffix = get_format(options.convert.to).suffix
+    sites = discover(sources, suffix)
+    if not sites:
+        raise UsageError("no exports found (.xml, .xml.gz or .zip)", hint="name files, folders or glob patterns")
+    state = State(options.outdir)
+    return make_plan(sites, options.outdir, suffix, hash_options(options.convert), state, options.force)
+
+
+def _check_options(sources: list[str], options: BatchOptions) -> None:
     if options.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if options.timeout is not None and options.timeout <= 0:
@@ -58,12 +68,6 @@ def plan_batch(sources: list[str], options: BatchOptions) -> list[Task]:
     if options.timeout is not None and options.scheduler:
         raise UsageError("--timeout does not apply with --scheduler", hint="Dask runs each site to its end")
     _check_locations(sources, options.outdir)
-    suffix = get_format(options.convert.to).suffix
-    sites = discover(sources, suffix)
-    if not sites:
-        raise UsageError("no exports found (.xml, .xml.gz or .zip)", hint="name files, folders or glob patterns")
-    state = State(options.outdir)
-    return make_plan(sites, options.outdir, suffix, hash_options(options.convert), state, options.force)
 
 
 def _check_locations(sources: list[str], outdir: str) -> None:
@@ -75,26 +79,28 @@ def _check_locations(sources: list[str], outdir: str) -> None:
 
 def run_batch(sources: list[str], options: BatchOptions, display: LineDisplay | LiveDisplay) -> dict[str, Any]:
     """Convert every site that is not up to date; return (and write) the report."""
-    _check_locations(sources, options.outdir)
+    _check_options(sources, options)
     try:
         storage.makedirs(options.outdir)
     except OSError as exc:
         raise OutputError(f"{options.outdir}: cannot create the output folder "
                           f"({getattr(exc, 'strerror', None) or exc})") from None
-    with locked(options.outdir):
+    with locked(options.outdir), _client(options, _worker_modules(options)) as client:
+        # A cluster starts (or is reached) meanwhile: planning hashes every input.
         remove_stale(options.outdir, STAGING_PREFIX)
         tasks = plan_batch(sources, options)
-        with _client(options, _worker_modules(options)) as client:
-            return _Run(tasks, options, display, client).run()
+        return _Run(tasks, options, display, client()).run()
 
 
-def _client(options: BatchOptions, preload: tuple[str, ...]) -> AbstractContextManager[Any]:
-    """A Dask client with ``--scheduler``; else nothing, and no Dask import."""
+def _client(options: BatchOptions, preload: tuple[str, ...]) -> AbstractContextManager[Callable[[], Any]]:
+    """With ``--scheduler``, a function that returns a Dask client once the cluster is reached
+    (started, for ``local``, in the background from now on); else one that returns None, and no
+    Dask import."""
     if not options.scheduler:
-        return nullcontext(None)
+        return nullcontext(lambda: None)
     from wpmigrate.batch import cluster  # noqa: PLC0415 - optional: Dask is an extra
 
-    return cluster.connect(options.scheduler, options.jobs, (*PRELOAD, *preload))
+    return cluster.connecting(options.scheduler, options.jobs, (*PRELOAD, *preload))
 
 
 def _worker_modules(options: BatchOptions) -> tuple[str, ...]:

@@ -13,16 +13,19 @@ the scheduler's events and reported with the site (``lost_workers``).
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from wpmigrate.batch.runner import Job, Outcome
+from wpmigrate.batch.runner import Job, Outcome, server_preload
 from wpmigrate.errors import UsageError
 
 LOCAL = "local"
@@ -43,6 +46,44 @@ def _distributed():
         raise UsageError("--scheduler needs Dask, which is not installed",
                          hint="pip install 'wpmigrate[dask]' (on this machine and on every worker)") from None
     return distributed
+
+
+@contextmanager
+def connecting(scheduler: str, workers: int, preload: tuple[str, ...] = ()) -> Iterator[Callable[[], Any]]:
+    """:func:`connect` in a background thread, so that the batch plans its work (finds the sites,
+    hashes their inputs, reads its state) while a local cluster starts: yields a function that
+    waits for the client and returns it, or raises what connecting raised.
+
+    The fork server of a local cluster's workers is started at once, before distributed is
+    imported here: it imports distributed and ``preload`` meanwhile, on the other core. On the way
+    out, the start is waited for and what it opened is closed (the local cluster stopped), even
+    when the client was never asked for (planning failed, or Ctrl-C).
+    """
+    if scheduler == LOCAL:
+        _fork_server(preload)
+    opened = ExitStack()
+    outcome: dict[str, Any] = {}
+
+    def start() -> None:
+        try:
+            outcome["client"] = opened.enter_context(connect(scheduler, workers, preload))
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, raised there
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=start, name="wpmigrate-cluster-start", daemon=True)
+    thread.start()
+
+    def client() -> Any:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["client"]
+
+    try:
+        yield client
+    finally:
+        thread.join()
+        opened.close()
 
 
 @contextmanager
@@ -80,17 +121,31 @@ def _local_cluster(distributed, workers: int, preload: tuple[str, ...]) -> Itera
         # The statistical profiler samples every thread's stack every 10 ms: CPU and GIL taken from
         # the sites, for a dashboard nobody watches here.
         "distributed.worker.profile.enabled": False,
+        # Every event loop (the scheduler's and the nannies' here, each worker's) wakes every 20 ms to
+        # see whether it was blocked, a diagnostic only: a tenth of a core all told, taken from the
+        # sites. Once a second still warns of a loop blocked for 3 s (distributed.admin.tick.limit).
+        "distributed.admin.tick.interval": "1s",
     }
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    if _fork_server(preload):
         settings["distributed.worker.multiprocessing-method"] = "forkserver"
     with dask.config.set(settings):
-        if "forkserver" in settings.values():
-            distributed.utils.get_mp_context().set_forkserver_preload(["distributed", *preload])
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                            memory_limit=share, resources={RESOURCE: share},
                                            dashboard_address=":0", silence_logs=logging.ERROR)
     with cluster:
         yield cluster
+
+
+def _fork_server(preload: tuple[str, ...]) -> bool:
+    """Start the fork server a local cluster's workers are forked from, with distributed and
+    ``preload`` imported (no-op once started); False where there is no fork server (Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    if importlib.util.find_spec("distributed") is None:
+        return False  # connect() says how to install it
+    multiprocessing.get_context("forkserver").set_forkserver_preload(server_preload("distributed", *preload))
+    multiprocessing.forkserver.ensure_running()
+    return True
 
 
 def memory_need(size: int) -> int:

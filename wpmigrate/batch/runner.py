@@ -19,6 +19,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -62,9 +63,26 @@ def context(preload: tuple[str, ...] = ()) -> multiprocessing.context.BaseContex
     """A fork server with wpmigrate (and ``preload``) imported where there is one (Unix), else spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload([*PRELOAD, *preload])
+        ctx.set_forkserver_preload(server_preload(*PRELOAD, *preload))
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def server_preload(*modules: str) -> list[str]:
+    """What a fork server should import once: ``modules``, and what each worker would else import
+    itself when it runs this process's main script again.
+
+    Before starting its target, a worker runs the main script again (as ``__mp_main__``) when this
+    process was started from a script file, as the ``wpmigrate`` console script is. ``__main__`` in
+    the preload is meant to make the fork server run it once instead, but that only works from
+    Python 3.13.8 (CPython gh-137996); before, every worker runs the console script again, which
+    imports ``wpmigrate.cli`` (50 ms of CPU: a third of a one-post site's worker). So the CLI is
+    preloaded too when this process has it.
+    """
+    main = ["__main__"]
+    if "wpmigrate.cli" in sys.modules:
+        main.append("wpmigrate.cli")
+    return [*main, *(module for module in modules if module not in main)]
 
 
 def run_jobs(
