@@ -241,8 +241,9 @@ def test_terms_post_class_names_without_links_are_kept_with_the_name_an_archive_
     assert (tag["id"], tag["name"]) == (31, "Winter light")
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("kind", ["page", "warc"])
-def test_a_page_past_the_item_limit_stops_with_the_option_to_raise_it(kind, run_cli, tmp_path):
+def test_a_page_past_the_item_limit_stops_with_the_option_to_raise_it(kind, jobs, run_cli, tmp_path):
     """A page is held whole, so --max-item-size bounds it as it bounds an export's items; in a
     WARC the payload is read no further than the limit, whatever it would unpack to."""
     from tests.pagesdata import PAGES, build_warc
@@ -254,7 +255,7 @@ def test_a_page_past_the_item_limit_stops_with_the_option_to_raise_it(kind, run_
         place.write_bytes(source.read_bytes())
         source = tmp_path / "crawl.warc.gz"
         build_warc(source, mirror=tmp_path / "m", broken=False)
-    result = run_cli("convert", source, "-o", tmp_path / "out.json", "--max-item-size", "4K")
+    result = run_cli("convert", source, "-o", tmp_path / "out.json", "--max-item-size", "4K", "--jobs", jobs)
     assert result.exit_code == errors.EXIT_INPUT
     assert "a page of more than 4K" in result.stderr and "--max-item-size 16K" in result.stderr
     assert run_cli("convert", source, "-o", tmp_path / "out.json", "--max-item-size", "64K").exit_code == 0

@@ -135,7 +135,7 @@ def open_reader(inputs: list[str], options: ConvertOptions, diagnostics: Diagnos
         others = ", ".join(name for name in inputs if name not in pages)
         raise UsageError(f"{others}: WordPress exports and pages of a blog cannot be converted together",
                          hint="convert the export, or the pages (saved pages, a mirror folder, a WARC file)")
-    return read_pages(inputs, diagnostics, max_item_bytes=options.max_item_bytes)
+    return read_pages(inputs, diagnostics, max_item_bytes=options.max_item_bytes, jobs=jobs)
 
 
 def worker_count(jobs: int | None, inputs: list[str]) -> int:

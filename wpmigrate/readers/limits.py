@@ -44,6 +44,11 @@ class PageTooLargeError(InputError):
             f" really has a page that large, raise it with --max-item-size, e.g. --max-item-size"
             f" {format_size(limit * 4)}",
         )
+        self.file = file
+        self.limit = limit
+
+    def __reduce__(self):  # raised in a worker process, it crosses back whole
+        return (PageTooLargeError, (self.file, self.limit))
 
 
 def check_stretch(length: int, limit: int, file: str, offset: int) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from itertools import count
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -21,11 +22,11 @@ from urllib.parse import unquote, urlsplit
 from wpmigrate.diagnostics import Diagnostics
 from wpmigrate.errors import InputError, NotWXRError
 from wpmigrate.model import Attachment, Author, Export, Post, Site, Term, TermRef
-from wpmigrate.parallel import Workers
+from wpmigrate.parallel import Workers, ordered_map
 from wpmigrate.readers.limits import DEFAULT_MAX_ITEM_BYTES
 from wpmigrate.readers.pages import markup, page
 from wpmigrate.readers.pages.byline import Featured
-from wpmigrate.readers.pages.documents import DamagedRecord, documents, input_kind
+from wpmigrate.readers.pages.documents import DamagedRecord, PageDoc, documents, input_kind
 from wpmigrate.readers.pages.item import ItemFinisher, ItemPages, SiteContext
 from wpmigrate.readers.pages.page import PageFacts
 
@@ -46,11 +47,12 @@ class PageReader:
 
 
 def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None,
-               max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES) -> PageReader:
-    """Open the site the pages of ``inputs`` show (see the module docstring); a page longer
-    than ``max_item_bytes`` stops the reading (readers/limits.py)."""
+               max_item_bytes: int = DEFAULT_MAX_ITEM_BYTES, jobs: int = 1) -> PageReader:
+    """Open the site the pages of ``inputs`` show (see the module docstring), looking at the
+    pages on ``jobs`` processes; a page longer than ``max_item_bytes`` stops the reading
+    (readers/limits.py)."""
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
-    looks = list(_look_all(inputs, diagnostics, max_item_bytes))
+    looks = list(_look_all(inputs, diagnostics, max_item_bytes, jobs))
     wordpress = [f for f in looks if f.is_wordpress]
     if not wordpress:
         raise _not_wordpress(inputs, looks)
@@ -76,19 +78,30 @@ def read_pages(inputs: list[str], diagnostics: Diagnostics | None = None,
     return PageReader(export, _with_attachments(units), ItemFinisher(context))
 
 
-def _look_all(inputs: list[str], diagnostics: Diagnostics, limit: int) -> Iterator[PageFacts]:
-    for name in inputs:
-        kind = input_kind(name)
-        if kind is None:
-            raise InputError(f"{name}: not an HTML page, a mirror folder or a WARC file",
-                             hint="give WordPress export files, or pages of the blog, not both")
-        for doc in documents(name, kind, diagnostics):
-            try:
-                root = markup.parse(doc.load(limit), doc.charset)
-            except (OSError, DamagedRecord) as exc:
-                diagnostics.warn("page-unreadable", f"{exc}; skipped", file=doc.name)
-                continue
-            yield page.look(doc, root)
+def _look_all(inputs: list[str], diagnostics: Diagnostics, limit: int, jobs: int) -> Iterator[PageFacts]:
+    """Every page of ``inputs`` looked at, in order; those that cannot be read reported."""
+    docs = (doc for name in inputs for doc in documents(name, _kind(name), diagnostics))
+    for doc, looked in ordered_map(partial(_look, limit=limit), docs, jobs):
+        if isinstance(looked, PageFacts):
+            yield looked
+        else:
+            diagnostics.warn("page-unreadable", f"{looked}; skipped", file=doc.name)
+
+
+def _kind(name: str) -> str:
+    kind = input_kind(name)
+    if kind is None:
+        raise InputError(f"{name}: not an HTML page, a mirror folder or a WARC file",
+                         hint="give WordPress export files, or pages of the blog, not both")
+    return kind
+
+
+def _look(doc: PageDoc, limit: int) -> tuple[PageDoc, PageFacts | str]:
+    """The page at a glance, or why it cannot be read (anywhere: a worker process)."""
+    try:
+        return doc, page.look(doc, markup.parse(doc.load(limit), doc.charset))
+    except (OSError, DamagedRecord) as exc:
+        return doc, str(exc)
 
 
 def _not_wordpress(inputs: list[str], looks: list[PageFacts]) -> NotWXRError:
