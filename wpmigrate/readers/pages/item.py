@@ -170,7 +170,7 @@ def _content(doc: PageDoc, root, article, item_id: int, found: list[Diagnostic])
             return strip_chrome(markup.inner_html(regions[0]))[0].strip()
     found.append(Diagnostic(
         "page-content-guessed", "warning",
-        f"{doc.name}: no known content markup; the text was found by readability's content extraction",
+        "no known content markup; the text was found by readability's content extraction",
         file=doc.name, item=item_id,
     ))
     markup.absolute_links(root, doc.address)

@@ -175,8 +175,7 @@ def _units(items: list[PageFacts], home: str, names: dict[tuple[str, str], str],
         item_id = group[0].item_id
         if item_id is None:
             item_id = next(numbers)
-            diagnostics.warn("page-no-id", f"{group[0].doc.name}: the page names no post id; numbered {item_id}",
-                             file=group[0].doc.name)
+            diagnostics.warn("page-no-id", f"the page names no post id; numbered {item_id}", file=group[0].doc.name)
         featured = next((f.featured for f in group if f.featured), None)
         made.append((_unit(item_id, group, names), featured, sum(f.comment_numbers[1] for f in group)))
     made.sort(key=lambda m: _order(m[0]))
