@@ -144,6 +144,10 @@ def _fork_server(preload: tuple[str, ...]) -> bool:
     if importlib.util.find_spec("distributed") is None:
         return False  # connect() says how to install it
     multiprocessing.get_context("forkserver").set_forkserver_preload(server_preload("distributed", *preload))
+    # The workers' own log level comes from the fork server's import of distributed (the nannies'
+    # silence_logs does not reach it): without this, a worker whose scheduler stops first (Ctrl-C)
+    # prints "Heartbeat to scheduler failed" with a traceback. Errors still show.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     multiprocessing.forkserver.ensure_running()
     return True
 
