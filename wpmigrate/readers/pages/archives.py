@@ -29,9 +29,7 @@ _CLASS_PREFIX = {"category": "category-", "post_tag": "tag-", "taxonomy": "term-
 
 def archive_term(root: etree._Element, kind: str, classes: list[str], address: str | None) -> Term | None:
     """The term a category, tag or taxonomy archive shows, with its id, name and description."""
-    segments = byline.path_segments(address)
-    if len(segments) > 2 and segments[-2] == "page":
-        segments = segments[:-2]
+    segments = byline.archive_segments(address)
     taxonomy = kind if kind != "taxonomy" else next(
         (c.removeprefix("tax-") for c in classes if c.startswith("tax-")), "taxonomy"
     )

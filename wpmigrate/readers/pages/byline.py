@@ -228,11 +228,15 @@ def author_of(root: etree._Element, article: etree._Element, doc: PageDoc) -> Au
     return Author(login=slugify(name) or name, display_name=name)
 
 
+def archive_segments(address: str | None) -> list[str]:
+    """:func:`path_segments` of an archive's address, without its ``page/N`` part."""
+    segments = path_segments(address)
+    return segments[:-2] if len(segments) > 2 and segments[-2] == "page" else segments
+
+
 def author_login(address: str | None) -> str | None:
     """``jane`` for ``https://blog.example/author/jane/`` (and its ``page/2/``)."""
-    segments = path_segments(address)
-    if len(segments) > 2 and segments[-2] == "page":
-        segments = segments[:-2]
+    segments = archive_segments(address)
     return segments[-1] if len(segments) >= 2 and segments[-2] == "author" else None
 
 

@@ -9,10 +9,9 @@ processes, so everything it needs travels with it as plain data.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -41,7 +40,6 @@ CONTENT_REGIONS = (
     ".post-body",
 )
 _COMMENT_FORM = "#respond, #commentform, .comment-respond, form.comment-form, .wp-block-post-comments-form"
-_COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?")
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,7 @@ class ItemFinisher:
 
 
 def _comment_page(doc: PageDoc) -> int:
-    found = _COMMENT_PAGE.search(urlsplit(doc.url or "").path)
+    found = page.COMMENT_PAGE.search(urlsplit(doc.url or "").path)
     return int(found.group(1)) if found else 0
 
 
@@ -158,8 +156,8 @@ def _title(root: etree._Element, article: etree._Element) -> str:
 
 
 def _slug(address: str | None) -> str:
-    segments = [s for s in urlsplit(address or "").path.split("/") if s]
-    return unquote(segments[-1]) if segments else ""
+    segments = byline.path_segments(address)
+    return segments[-1] if segments else ""
 
 
 def _content(doc: PageDoc, root, article, item_id: int, found: list[Diagnostic]) -> str:

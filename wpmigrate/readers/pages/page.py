@@ -28,7 +28,8 @@ LISTING_KINDS = ("category", "post_tag", "taxonomy", "author", "listing")
 _ARTICLE = "article.hentry, article.post, article.page, article.type-page, article[id^='post-'], div.hentry, div[id^='post-'], .wp-block-post"
 TITLE = ".entry-title, .post-title, .wp-block-post-title, .storytitle, h1.title"
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—«»·:-]{1,2}\s+")
-_COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
+#: ``/slug/comment-page-2/``: a page of an item's comments, not another address of it.
+COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?$")
 _WORDPRESS_MARKS = re.compile(r"/wp-content/|/wp-includes/|api\.w\.org|\bs[0-2]\.wp\.com\b|wordpress\.com|\bwp-block-", re.I)
 
 
@@ -230,7 +231,7 @@ def clean_address(url: str) -> str:
     url = urldefrag(url.strip())[0]
     parts = urlsplit(url)
     query = "&".join(p for p in parts.query.split("&") if p and not p.startswith(("replytocom=", "share=", "like_comment=")))
-    path = _COMMENT_PAGE.sub("/", parts.path)
+    path = COMMENT_PAGE.sub("/", parts.path)
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
 
