@@ -110,3 +110,18 @@ def test_workers_by_default_only_for_large_exports(tmp_path):
     assert worker_count(None, [str(SAMPLE), str(large)]) == available_cores()
     assert worker_count(None, ["-"]) == available_cores()  # standard input: size unknown
     assert worker_count(3, [str(SAMPLE)]) == 3 and worker_count(0, [str(large)]) == 1
+
+
+def test_every_kind_of_error_crosses_back_from_a_worker_whole():
+    """A worker's error is pickled back; kinds whose __init__ takes other arguments than their
+    message once came back as a RuntimeError, an internal error (exit 70) instead of theirs."""
+    import pickle
+
+    from wpmigrate.errors import InputError, MalformedInputError
+    from wpmigrate.readers.limits import ItemTooLargeError, PageTooLargeError
+
+    for error in (InputError("m", hint="h"), MalformedInputError("m", file="f", line=3, column=4, hint="h"),
+                  ItemTooLargeError("f", 10, 4096), PageTooLargeError("p", 4096)):
+        back = pickle.loads(pickle.dumps(error))
+        assert (type(back), str(back), back.__dict__, back.exit_code) == (
+            type(error), str(error), error.__dict__, error.exit_code)

@@ -26,6 +26,18 @@ class WpmigrateError(Exception):
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
 
+    def __reduce__(self):
+        # Rebuilt without calling __init__, whose arguments differ by kind: an error raised in a
+        # worker process crosses back whole, whatever its kind.
+        return (_restored, (type(self), self.args, self.__dict__))
+
+
+def _restored(kind: type, args: tuple, state: dict) -> WpmigrateError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class UsageError(WpmigrateError):
     """Options that do not fit together, an unknown format name, and the like."""

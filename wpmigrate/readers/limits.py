@@ -47,9 +47,6 @@ class PageTooLargeError(InputError):
         self.file = file
         self.limit = limit
 
-    def __reduce__(self):  # raised in a worker process, it crosses back whole
-        return (PageTooLargeError, (self.file, self.limit))
-
 
 def check_stretch(length: int, limit: int, file: str, offset: int) -> None:
     """Raise :class:`ItemTooLargeError` when ``length`` bytes from ``offset`` exceed ``limit``."""
